@@ -1,0 +1,126 @@
+using ConsoleAppFramework;
+
+namespace Pmx.Cli;
+
+/// <summary>
+/// Every verb of pmx, declared once with its help text. Each method only binds arguments and
+/// hands over to the verb's own class, so this file reads as the CLI's table of contents.
+/// </summary>
+internal sealed class Commands
+{
+    /// <summary>Start (or reconcile) every app of an ecosystem file.</summary>
+    /// <param name="config">-c, The ecosystem file to read.</param>
+    /// <param name="env">Apply [apps.env_NAME] on top of [apps.env].</param>
+    /// <param name="noDaemon">Run the supervisor in the foreground (containers, CI): output prefixed 'name#i |', SIGTERM stops everything.</param>
+    [Command("up")]
+    public int Up(string config = "ecosystem.toml", string? env = null, bool noDaemon = false)
+        => NotAvailable("up");
+
+    /// <summary>Stop every app gracefully and shut the daemon down.</summary>
+    /// <param name="config">-c, Only stop the apps of this ecosystem file.</param>
+    [Command("down")]
+    public int Down(string? config = null) => NotAvailable("down");
+
+    /// <summary>Start a script or command as a new app (everything after -- is its arguments).</summary>
+    /// <param name="script">Script file, executable, or the name of a stopped app.</param>
+    /// <param name="name">Name of the app (default: the script's file name).</param>
+    /// <param name="instances">-i, Number of instances.</param>
+    [Command("start")]
+    public int Start(ConsoleAppContext context, [Argument] string script, string? name = null, int instances = 1)
+        => NotAvailable("start");
+
+    /// <summary>Stop an app gracefully (kill_signal, then SIGKILL after kill_timeout).</summary>
+    /// <param name="target">App name, or 'all'.</param>
+    [Command("stop")]
+    public int Stop([Argument] string target) => NotAvailable("stop");
+
+    /// <summary>Stop then start an app (not graceful; see reload).</summary>
+    /// <param name="target">App name, or 'all'.</param>
+    [Command("restart")]
+    public int Restart([Argument] string target) => NotAvailable("restart");
+
+    /// <summary>Replace every worker of an app one at a time with zero downtime.</summary>
+    /// <param name="target">App name, or 'all'.</param>
+    [Command("reload")]
+    public int Reload([Argument] string target = "all") => NotAvailable("reload");
+
+    /// <summary>Stop an app and forget it.</summary>
+    /// <param name="target">App name, or 'all'.</param>
+    [Command("delete")]
+    public int Delete([Argument] string target) => NotAvailable("delete");
+
+    /// <summary>Run exactly N instances of an app, or N more (+N) or fewer (-N).</summary>
+    /// <param name="app">App name.</param>
+    /// <param name="count">N, +N or -N.</param>
+    [Command("scale")]
+    public int Scale([Argument] string app, [Argument] string count) => NotAvailable("scale");
+
+    /// <summary>Show every instance: name, pid, status, uptime, restarts, cpu, memory.</summary>
+    /// <param name="json">Print a JSON array (a stable interface for scripts).</param>
+    [Command("list|ls")]
+    public int List(bool json = false) => NotAvailable("list");
+
+    /// <summary>Show everything pmx knows about one app.</summary>
+    /// <param name="name">App name.</param>
+    [Command("describe")]
+    public int Describe([Argument] string name) => NotAvailable("describe");
+
+    /// <summary>Print the logs of one app or all of them (works with the daemon down).</summary>
+    /// <param name="name">App name (default: every app).</param>
+    /// <param name="lines">Number of lines to print from the end of each file.</param>
+    /// <param name="follow">-f, Keep printing new lines as they arrive.</param>
+    /// <param name="err">Only stderr.</param>
+    /// <param name="out">Only stdout.</param>
+    [Command("logs")]
+    public int Logs([Argument] string? name = null, int lines = 15, bool follow = false, bool err = false, bool @out = false)
+        => NotAvailable("logs");
+
+    /// <summary>Empty the log files of one app or all of them.</summary>
+    /// <param name="name">App name (default: every app).</param>
+    [Command("flush")]
+    public int Flush([Argument] string? name = null) => NotAvailable("flush");
+
+    /// <summary>Send a signal to an app's workers (name) or one worker (name#i).</summary>
+    /// <param name="signal">Signal name or number (SIGUSR2, USR2, 12).</param>
+    /// <param name="target">name or name#instance.</param>
+    [Command("signal")]
+    public int Signal([Argument] string signal, [Argument] string target) => NotAvailable("signal");
+
+    /// <summary>Save the running process list to PMX_HOME/dump.toml.</summary>
+    [Command("save")]
+    public int Save() => NotAvailable("save");
+
+    /// <summary>Start what the last 'pmx save' recorded.</summary>
+    [Command("resurrect")]
+    public int Resurrect() => NotAvailable("resurrect");
+
+    /// <summary>Print (or install) a systemd unit that resurrects pmx at boot.</summary>
+    /// <param name="system">Init system (only systemd for now).</param>
+    /// <param name="install">Write the unit instead of printing it.</param>
+    [Command("startup")]
+    public int Startup([Argument] string system = "systemd", bool install = false) => NotAvailable("startup");
+
+    /// <summary>Validate an ecosystem file and print what would run, without starting anything.</summary>
+    /// <param name="config">-c, The ecosystem file to read.</param>
+    /// <param name="env">Apply [apps.env_NAME] on top of [apps.env].</param>
+    [Command("check")]
+    public int Check(string config = "ecosystem.toml", string? env = null) => CheckCommand.Run(config, env);
+
+    /// <summary>Kill the daemon and every worker now (no graceful stop).</summary>
+    [Command("kill")]
+    public int Kill() => NotAvailable("kill");
+
+    /// <summary>Print the version of this binary.</summary>
+    [Command("version")]
+    public int Version()
+    {
+        Console.Out.WriteLine(BuildInfo.Version);
+        return ExitCodes.Ok;
+    }
+
+    static int NotAvailable(string verb)
+    {
+        Console.Error.WriteLine($"pmx: '{verb}' is not available yet in this build.");
+        return ExitCodes.Failure;
+    }
+}

@@ -1,0 +1,15 @@
+using ConsoleAppFramework;
+using Pmx.Cli;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+// The hidden verbs run before the CLI framework: `__exec` sits between posix_spawn and the app's
+// execve in every worker, so it must stay as small and fast as possible.
+if (args.Length > 0 && args[0] == Pmx.Processes.ExecShim.Verb)
+    return Pmx.Processes.ExecShim.Run(args.AsSpan(1));
+
+ConsoleApp.Version = BuildInfo.Version;
+var app = ConsoleApp.Create();
+app.Add<Commands>();
+app.Run(args);
+return Environment.ExitCode;

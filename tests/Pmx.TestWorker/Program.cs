@@ -1,0 +1,3 @@
+// Fixture worker for pmx's end-to-end tests; behaviour is chosen by flags.
+Console.WriteLine("testworker started");
+return 0;

@@ -1,0 +1,10 @@
+namespace Pmx.Tests;
+
+public class SmokeTests
+{
+    [Test]
+    public async Task VersionIsSemantic()
+    {
+        await Assert.That(Pmx.Cli.BuildInfo.Version).Matches(@"^\d+\.\d+\.\d+");
+    }
+}
