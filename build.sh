@@ -21,7 +21,7 @@ ensure_native_toolchain() {
 
 publish() { # project output-dir
   dotnet publish "$1" -c Release -r linux-x64 -o "$2" -p:DebugType=none -nologo -clp:NoSummary -v:quiet
-  rm -f "$2"/*.dbg
+  rm -f "$2"/*.dbg "$2"/*.xml
 }
 
 build() {
