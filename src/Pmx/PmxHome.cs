@@ -1,0 +1,32 @@
+namespace Pmx;
+
+/// <summary>
+/// The folder one daemon owns (DESIGN §1): control socket, daemon log, worker logs, saved state.
+/// Every test points PMX_HOME at its own temp folder, so nothing here may assume ~/.pmx.
+/// </summary>
+internal sealed record PmxHome(string Root)
+{
+    public string SocketPath => Path.Combine(Root, "pmx.sock");
+    public string DaemonLogPath => Path.Combine(Root, "daemon.log");
+    public string PidFilePath => Path.Combine(Root, "daemon.pid");
+    public string LogsDirectory => Path.Combine(Root, "logs");
+    public string DumpPath => Path.Combine(Root, "dump.toml");
+
+    public static PmxHome FromEnvironment()
+    {
+        var configured = Environment.GetEnvironmentVariable("PMX_HOME");
+        if (!string.IsNullOrEmpty(configured)) return new PmxHome(Path.GetFullPath(configured));
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return new PmxHome(Path.Combine(home, ".pmx"));
+    }
+
+    /// <summary>Creates the folder (0700: it holds the control socket) and its logs folder.</summary>
+    public void EnsureExists()
+    {
+        const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(Root, ownerOnly);
+        // CreateDirectory leaves an existing folder's mode alone; a home made by hand may be wider.
+        if ((File.GetUnixFileMode(Root) & ~ownerOnly) != 0) File.SetUnixFileMode(Root, ownerOnly);
+        Directory.CreateDirectory(LogsDirectory, ownerOnly);
+    }
+}
