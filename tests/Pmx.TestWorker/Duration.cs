@@ -9,7 +9,7 @@ static class Duration
     {
         value = TimeSpan.Zero;
         if (text == "0") return true;
-        // "ms" must be tried before "m" and "s", or "500ms" would read as 500 minutes' worth of "s".
+        // "ms" must be tried before "s": "500ms" also ends in "s", and "500m" is no number.
         (string Suffix, double Milliseconds)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
         foreach (var (suffix, milliseconds) in units)
         {

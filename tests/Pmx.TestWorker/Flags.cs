@@ -58,7 +58,7 @@ sealed class Flags
         new("--stderr-lines", "N", "print 'line 1' .. 'line N' to stderr, after the stdout lines", (f, v) => f.StderrLines = Int(v, 0, int.MaxValue)),
         new("--grow-memory", "MB_PER_S", "allocate and touch MB_PER_S megabytes a second, forever; print rss every second", (f, v) => f.GrowMemoryMegabytesPerSecond = Positive(v)),
         new("--spawn-orphan", "DUR", "run /bin/sh -c 'sleep DUR &' so the sleep outlives sh and is re-parented; print its pid", (f, v) => f.SpawnOrphan = Dur(v)),
-        new("--report-signals", null, "print the SigBlk:, SigIgn: and SigCgt: lines of /proc/self/status at start-up", (f, _) => f.IsReportSignals = true),
+        new("--report-signals", null, "print the SigBlk:, SigIgn: and SigCgt: lines of /proc/self/status at start-up (.NET itself ignores SIGPIPE: SigIgn bit 0x1000)", (f, _) => f.IsReportSignals = true),
         new("--print-env", "A,B", "print A=<value> (or A=<unset>) for each variable at start-up", (f, v) => f.PrintEnv.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries))),
         new("--write-file", "PATH", "append 'started pid=<pid>' and a newline to PATH at start-up", (f, v) => f.WriteFile = v),
     ];
@@ -100,8 +100,9 @@ sealed class Flags
             lines.Add($"  {(f.Value is null ? f.Name : $"{f.Name} {f.Value}").PadRight(width)}  {f.Help}");
         lines.Add("");
         lines.Add("HTTP: GET / -> 200 'tag=<tag> pid=<pid> instance=<PMX_INSTANCE or ->\\n'; GET /slow?ms=N -> the same after N ms;");
-        lines.Add("      GET /health -> 200 'ok'. Keep-alive by default. On SIGINT/SIGTERM: STOPPING=1, every response says");
+        lines.Add("      GET /health -> 200 'ok'. Keep-alive by default. On SIGINT/SIGTERM: every response says");
         lines.Add("      'Connection: close' for the --drain window, then accept stops, idle connections close, in-flight finish.");
+        lines.Add("On SIGINT/SIGTERM, STOPPING=1 goes to NOTIFY_SOCKET whenever it is set, with or without --notify-ready.");
         return string.Join('\n', lines) + "\n";
     }
 

@@ -14,6 +14,19 @@ sealed class HttpConnection(Socket socket, HttpServer server, HttpRoutes routes)
     public async Task ServeAsync()
     {
         using var _ = socket;
+        try
+        {
+            await ConverseAsync();
+        }
+        catch (SocketException)
+        {
+            return; // the client reset or vanished; nothing left to answer
+        }
+        await CloseGracefullyAsync();
+    }
+
+    async Task ConverseAsync()
+    {
         var reader = new HttpRequestReader(socket);
         var served = 0;
         try
@@ -34,18 +47,13 @@ sealed class HttpConnection(Socket socket, HttpServer server, HttpRoutes routes)
                 var closes = request.WantsClose || server.IsDraining;
                 await socket.SendAsync(HttpRoutes.Frame(answer, request.Method == "HEAD", closes), SocketFlags.None);
                 served++;
-                if (closes) break;
+                if (closes) return;
             }
         }
         catch (BadRequestException e)
         {
             await socket.SendAsync(HttpRoutes.Frame(e), SocketFlags.None);
         }
-        catch (SocketException)
-        {
-            return; // the client reset or vanished; nothing to answer
-        }
-        await CloseGracefullyAsync();
     }
 
     /// <summary>

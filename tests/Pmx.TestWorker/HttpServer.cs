@@ -13,6 +13,8 @@ enum ServerState { Serving, Draining, Stopped }
 /// workers and with pmx itself, so this server never shuts it down, never disposes it (disposing a
 /// socket with a cancelled accept may set SO_LINGER 0 or disconnect it, and both act on the shared
 /// socket), and simply stops calling accept; our fd closes when the process exits.
+/// Accepting asynchronously sets O_NONBLOCK, a flag of the shared open file rather than of our fd,
+/// as Node and Go workers do too: nobody sharing the socket may rely on it blocking.
 /// </summary>
 sealed class HttpServer
 {
