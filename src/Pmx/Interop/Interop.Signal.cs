@@ -4,25 +4,37 @@ namespace Pmx.Interop;
 
 internal static unsafe partial class Interop
 {
-    // glibc sizes on x86_64 and aarch64: sigset_t is 128 bytes; struct sigaction is 152 with
-    // sa_handler first. The sigaction buffer is rounded up so no field can overrun it.
+    // glibc's sigset_t is 128 bytes on x86_64 and aarch64.
     const int SigSetBytes = 128;
-    const int SigActionBytes = 256;
     const int SIG_SETMASK = 2;
-    const nint SIG_DFL = 0;
     const nint SIG_IGN = 1;
-    const nint SIG_ERR = -1;
 
     /// <summary>The highest signal number on Linux (SIGRTMAX).</summary>
     internal const int SignalMax = 64;
 
-    /// <summary>signal(2). Returns the previous handler, or SIG_ERR with errno set (EINVAL for SIGKILL, SIGSTOP, glibc's own RT signals).</summary>
-    [LibraryImport(Libc, EntryPoint = "signal", SetLastError = true)]
-    private static partial nint signal(int signal, nint handler);
+    /// <summary>
+    /// syscall(2) for rt_sigaction. Returns 0, or -1 with errno set (EINVAL: SIGKILL, SIGSTOP).
+    /// The raw call is needed because glibc's sigaction/signal refuse 32 and 33 (its private
+    /// SIGCANCEL/SIGSETXID), and posix_spawn's SETSIGDEF skips them too, yet a parent can leave
+    /// them ignored (seen under `dotnet test`), and ignored dispositions survive execve.
+    /// </summary>
+    [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
+    private static partial nint syscall(nint number, nint arg1, void* arg2, void* arg3, nint arg4);
 
-    /// <summary>sigaction(2), used here only to read a disposition (act = null). Returns 0, or -1 with errno set.</summary>
-    [LibraryImport(Libc, EntryPoint = "sigaction", SetLastError = true)]
-    private static partial int sigaction(int signal, void* act, void* oldact);
+    // struct kernel_sigaction: the handler comes first on every architecture; 32 bytes covers
+    // handler, flags, restorer and the kernel's 8-byte sigset (64 leaves room). All zero means SIG_DFL.
+    const int KernelSigActionBytes = 64;
+    const int KernelSigSetBytes = 8;
+
+    static nint RtSigactionNumber => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 13,
+        Architecture.Arm64 => 134,
+        var other => throw new PlatformNotSupportedException($"rt_sigaction syscall number unknown for {other}"),
+    };
+
+    static int rt_sigaction(int signal, void* act, void* oldact) =>
+        (int)syscall(RtSigactionNumber, signal, act, oldact, KernelSigSetBytes);
 
     /// <summary>pthread_sigmask(3). Returns 0 or an errno value directly (it does not set errno).</summary>
     [LibraryImport(Libc, EntryPoint = "pthread_sigmask")]
@@ -39,14 +51,19 @@ internal static unsafe partial class Interop
     /// <summary>True when the signal's current disposition is SIG_IGN (which execve and fork pass on).</summary>
     internal static bool IsSignalIgnored(int signalNumber)
     {
-        byte* old = stackalloc byte[SigActionBytes];
-        new Span<byte>(old, SigActionBytes).Clear();
-        if (sigaction(signalNumber, null, old) != 0) return false; // invalid number: nothing to reset
+        byte* old = stackalloc byte[KernelSigActionBytes];
+        new Span<byte>(old, KernelSigActionBytes).Clear();
+        if (rt_sigaction(signalNumber, null, old) != 0) return false; // invalid number: nothing to reset
         return *(nint*)old == SIG_IGN;
     }
 
-    /// <summary>Sets the disposition to SIG_DFL. False when the kernel refuses (SIGKILL, SIGSTOP, glibc-reserved).</summary>
-    internal static bool ResetSignalToDefault(int signalNumber) => signal(signalNumber, SIG_DFL) != SIG_ERR;
+    /// <summary>Sets the disposition to SIG_DFL (glibc-reserved 32 and 33 included). False when the kernel refuses (SIGKILL, SIGSTOP).</summary>
+    internal static bool ResetSignalToDefault(int signalNumber)
+    {
+        byte* act = stackalloc byte[KernelSigActionBytes];
+        new Span<byte>(act, KernelSigActionBytes).Clear(); // sa_handler = SIG_DFL, no flags, empty mask
+        return rt_sigaction(signalNumber, act, null) == 0;
+    }
 
     /// <summary>Empties the calling thread's signal mask (the mask execve keeps). Returns 0 or an errno.</summary>
     internal static Errno UnblockAllSignalsOnThisThread()
