@@ -155,9 +155,11 @@ public class LinuxProcessHostTests
         await using var children = new ChildProcesses();
         var worker = children.Spawn("sleep", "100");
 
-        await Poll.Until(() => ProcessStats.TryRead(worker.Pid, out var s) && s.RssBytes > 0, Deadline, "a readable /proc stat", ct);
-        ProcessStats.TryRead(worker.Pid, out var sample);
+        // Until the shim has exec'd, the pid shows the shim's (larger) memory.
+        await Poll.Until(() => ProcFs.Command(worker.Pid) == "sleep", Deadline, "the shim to exec sleep", ct);
+        await Assert.That(ProcessStats.TryRead(worker.Pid, out var sample)).IsTrue();
 
+        await Assert.That(sample.RssBytes).IsGreaterThan(0);
         await Assert.That(sample.StartTimeTicks).IsGreaterThan(0);
         await Assert.That(sample.ProcessGroupId).IsEqualTo(worker.Pid);
         await Assert.That(ProcessStats.ProcessGroupRssBytes(worker.Pid)).IsGreaterThanOrEqualTo(sample.RssBytes);

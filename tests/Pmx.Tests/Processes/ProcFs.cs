@@ -19,6 +19,13 @@ internal static class ProcFs
     public static int? SessionId(int pid) => StatField(pid, 6) is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : null;
     public static int? ProcessGroup(int pid) => StatField(pid, 5) is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>The executable's name (/proc/pid/comm), or null when the process is gone.</summary>
+    public static string? Command(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n'); }
+        catch (IOException) { return null; }
+    }
+
     /// <summary>Gone, or a zombie nobody has reaped yet (PID 1 in a container may never reap it).</summary>
     public static bool IsDead(int pid) => StatField(pid, 3) is null or "Z" or "X";
 }
