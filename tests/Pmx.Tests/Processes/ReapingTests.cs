@@ -28,6 +28,34 @@ public class ReapingTests
     }
 
     [Test, Timeout(30_000)]
+    public async Task ShimWithPdeathsigMakesTheProgramDieWithItsParent(CancellationToken ct)
+    {
+        // sh starts the shim in the background, waits until it has become sleep (so PDEATHSIG is
+        // armed), then exits: the kernel must SIGKILL sleep.
+        await using var children = new ChildProcesses();
+        var worker = children.Spawn("/bin/sh", "-c",
+            "\"$0\" __exec --pdeathsig --parent-pid $$ -- sleep 100 & echo $!; while [ \"$(cat /proc/$!/comm)\" != sleep ]; do :; done",
+            ChildProcesses.ShimPath);
+        using var reader = new StreamReader(new FileStream(worker.StdoutRead, FileAccess.Read, 1));
+        var orphan = int.Parse((await Task.Run(reader.ReadLine, ct).WaitAsync(ct))!, CultureInfo.InvariantCulture);
+
+        await Assert.That(await children.ExitOf(worker.Pid, ct)).IsEqualTo(ExitStatus.Exited(0));
+        await Poll.Until(() => ProcFs.IsDead(orphan), Deadline, $"sleep {orphan} to die with its parent", ct);
+    }
+
+    [Test, Timeout(30_000)]
+    public async Task ShimRefusesToStartWhenItsParentIsAlreadyGone(CancellationToken ct)
+    {
+        // The parent died before prctl: no signal would ever come, so the shim must not exec.
+        await using var children = new ChildProcesses();
+        var worker = children.Spawn(ChildProcesses.ShimPath, "__exec", "--pdeathsig", "--parent-pid", "1", "--", "true");
+
+        var stderr = await ChildProcesses.ReadToEndAsync(worker.StderrRead, ct);
+        await Assert.That(await children.ExitOf(worker.Pid, ct)).IsEqualTo(ExitStatus.Exited(126));
+        await Assert.That(stderr).IsEqualTo("pmx: not starting 'true': pmx (pid 1) exited before the worker started\n");
+    }
+
+    [Test, Timeout(30_000)]
     public async Task DetachedLauncherStartsAProcessInItsOwnSessionWithOutputInTheFile(CancellationToken ct)
     {
         await using var children = new ChildProcesses();
