@@ -81,7 +81,8 @@ internal static class DescribeRenderer
     {
         if (!spec.Autorestart) return "never (autorestart = false)";
         var backoff = spec.ExpBackoffRestartDelay > TimeSpan.Zero ? $", backoff from {FormatDuration(spec.ExpBackoffRestartDelay)}" : "";
-        return $"on exit after {FormatDuration(spec.RestartDelay)}{backoff}; errored after {spec.MaxRestarts.ToString(CultureInfo.InvariantCulture)} unstable exits in a row (sooner than {FormatDuration(spec.MinUptime)})";
+        var delay = spec.RestartDelay > TimeSpan.Zero ? $" after {FormatDuration(spec.RestartDelay)}" : "";
+        return $"on exit{delay}{backoff}; errored after {spec.MaxRestarts.ToString(CultureInfo.InvariantCulture)} unstable exits in a row (sooner than {FormatDuration(spec.MinUptime)})";
     }
 
     static string Command(string program, IReadOnlyList<string> args) =>
