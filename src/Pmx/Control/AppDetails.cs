@@ -23,7 +23,7 @@ internal sealed record InstanceDetails
 {
     public required ProcessInfo Process { get; init; }
 
-    public ReadinessState Readiness { get; init; }
+    public required ReadinessState Readiness { get; init; }
 
     /// <summary>Where the slot's stdout goes (the merged file when merge_logs).</summary>
     public required string OutLogPath { get; init; }

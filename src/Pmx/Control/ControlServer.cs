@@ -122,7 +122,13 @@ internal sealed class ControlServer : IAsyncDisposable
             }
 
             var served = new ControlConnection(connection, _handler, _options, _stopping.Token);
-            _ = Task.Run(served.ServeAsync);
+            _ = Task.Run(async () =>
+            {
+                // ServeAsync answers every failure it expects; this only keeps a surprise out of the
+                // unobserved-exception path and in the daemon log.
+                try { await served.ServeAsync().ConfigureAwait(false); }
+                catch (Exception e) { _options.Log?.Invoke($"control: connection ended with an error: {e}"); }
+            });
         }
     }
 }

@@ -59,12 +59,34 @@ internal sealed class QueuedResponder : IControlResponder
             if (IsClientGone) continue;
             try
             {
-                await JsonLines.WriteAsync(_stream, controlEvent, ControlJsonContext.Default.ControlEvent, CancellationToken.None).ConfigureAwait(false);
+                await JsonLines.WriteLineAsync(_stream, Encode(controlEvent), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
                 IsClientGone = true;
             }
+        }
+    }
+
+    /// <summary>
+    /// The event's line, or, when it cannot be written as JSON (a NaN cpu sample is the likely
+    /// case), a failure result that says so: the CLI must still get an answer and an exit code.
+    /// </summary>
+    static byte[] Encode(ControlEvent controlEvent)
+    {
+        try
+        {
+            return JsonLines.Encode(controlEvent, ControlJsonContext.Default.ControlEvent);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return JsonLines.Encode(new ControlEvent
+            {
+                Type = ControlEventType.Result,
+                ExitCode = ExitCodes.Failure,
+                Message = $"pmx internal error: the daemon could not encode its answer: {e.Message}",
+                PmxVersion = BuildInfo.Version,
+            }, ControlJsonContext.Default.ControlEvent);
         }
     }
 }

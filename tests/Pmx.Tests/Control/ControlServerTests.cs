@@ -150,6 +150,19 @@ public class ControlServerTests
     }
 
     [Test, Timeout(10_000)]
+    public async Task AnAnswerThatCannotBeWrittenAsJsonBecomesAFailure(CancellationToken ct)
+    {
+        using var folder = new TempSocketFolder();
+        await using var server = ControlServer.Start(folder.SocketPath, (_, responder, _) =>
+            responder.Result(0, processes: [WebRow with { CpuPercent = double.NaN }]).AsTask());
+
+        var result = await Send(folder.SocketPath, "list", ct);
+
+        await Assert.That(result.ExitCode).IsEqualTo(ExitCodes.Failure);
+        await Assert.That(result.Message).StartsWith("pmx internal error: the daemon could not encode its answer:");
+    }
+
+    [Test, Timeout(10_000)]
     public async Task AHandlerThatForgetsTheResultStillEndsTheConversation(CancellationToken ct)
     {
         using var folder = new TempSocketFolder();
@@ -191,6 +204,22 @@ public class ControlServerTests
         await reloadFinished.Task.WaitAsync(ct);
         var after = await Send(folder.SocketPath, "list", ct);
         await Assert.That(after.Message).IsEqualTo("still here");
+    }
+
+    [Test, Timeout(10_000)]
+    public async Task AConnectionThatSendsNoRequestIsAnsweredAndClosedAfterTheReadDeadline(CancellationToken ct)
+    {
+        using var folder = new TempSocketFolder();
+        await using var server = ControlServer.Start(folder.SocketPath, (_, responder, _) => responder.Result(0).AsTask(),
+            new ControlServerOptions { RequestReadTimeout = TimeSpan.FromMilliseconds(200) });
+
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(folder.SocketPath), ct);
+        await using var stream = new NetworkStream(socket);
+        using var reader = new StreamReader(stream);
+        var answer = await reader.ReadToEndAsync(ct);
+
+        await Assert.That(answer).IsEqualTo("{\"type\":\"result\",\"message\":\"pmx: no request arrived within 0.2s; closing the connection.\",\"exit_code\":1,\"pmx_version\":\"" + BuildInfo.Version + "\"}\n");
     }
 
     [Test, Timeout(10_000)]
