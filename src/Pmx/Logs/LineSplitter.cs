@@ -81,7 +81,7 @@ internal sealed class LineSplitter(int maxLineBytes = LineSplitter.MaxLineBytes)
     void Reserve(int needed)
     {
         if (needed <= _partial.Length) return;
-        var size = Math.Clamp(Math.Max(needed, _partial.Length * 2), 256, _maxLineBytes);
+        var size = Math.Min(Math.Max(Math.Max(needed, _partial.Length * 2), 256), _maxLineBytes);
         var grown = new byte[size];
         _partial.AsSpan(0, _partialLength).CopyTo(grown);
         _partial = grown;
