@@ -13,6 +13,11 @@ internal sealed class RecordingSink : ILineSink
 
     public Task Closed => _closed.Task;
 
+    public int Count
+    {
+        get { lock (_lines) return _lines.Count; }
+    }
+
     public IReadOnlyList<string> Lines
     {
         get { lock (_lines) return _lines.ToArray(); }
