@@ -158,7 +158,8 @@ internal sealed partial class OutputPump : IDisposable
                 var count = read(fd, buffer, (nuint)_readBuffer.Length);
                 if (count > 0)
                 {
-                    Deliver(attachment, () => attachment.Splitter.Push(_readBuffer.AsSpan(0, (int)count), attachment.Sink));
+                    try { attachment.Splitter.Push(_readBuffer.AsSpan(0, (int)count), attachment.Sink); }
+                    catch (Exception e) { ReportSinkFailure(e); }
                     budgetBytes -= (int)count;
                     continue;
                 }
@@ -181,17 +182,16 @@ internal sealed partial class OutputPump : IDisposable
         _attached.Remove(attachment.Token);
         Interlocked.Decrement(ref _attachedCount);
         epoll_ctl((int)_epoll.DangerousGetHandle(), EPOLL_CTL_DEL, (int)attachment.ReadEnd.DangerousGetHandle(), null);
-        Deliver(attachment, () => attachment.Splitter.Flush(attachment.Sink));
-        Deliver(attachment, attachment.Sink.OnClosed);
+        try { attachment.Splitter.Flush(attachment.Sink); }
+        catch (Exception e) { ReportSinkFailure(e); }
+        try { attachment.Sink.OnClosed(); }
+        catch (Exception e) { ReportSinkFailure(e); }
         attachment.ReadEnd.Dispose();
     }
 
     /// <summary>A sink that throws is a bug; it must not stop the pump for every other worker.</summary>
-    static void Deliver(Attachment attachment, Action call)
-    {
-        try { call(); }
-        catch (Exception e) { Console.Error.WriteLine($"pmx internal error: a log sink failed, lines may be lost: {e}"); }
-    }
+    static void ReportSinkFailure(Exception e)
+        => Console.Error.WriteLine($"pmx internal error: a log sink failed, lines may be lost: {e}");
 
     unsafe void Register(SafeFileHandle handle, ulong token)
     {
