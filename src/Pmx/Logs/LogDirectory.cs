@@ -1,0 +1,66 @@
+namespace Pmx.Logs;
+
+/// <summary>stdout or stderr of a worker.</summary>
+internal enum LogStream { Out, Err }
+
+/// <summary>One current log file found in PMX_HOME/logs.</summary>
+/// <param name="Stem">The file name without `-out.log` / `-err.log`: `web-0`, or `web` when merged.</param>
+/// <param name="App">The app name as parsed from the stem (see <see cref="LogDirectory"/> on ambiguity).</param>
+/// <param name="Instance">Null for a merged file.</param>
+internal sealed record LogFileEntry(string Stem, string App, int? Instance, LogStream Stream, string Path)
+{
+    /// <summary>How `pmx logs` names the file in front of a line: `web#0`, `web#0 err`, `web`, `web err`.</summary>
+    public string Label => (Instance is null ? App : $"{App}#{Instance}") + (Stream == LogStream.Err ? " err" : "");
+}
+
+/// <summary>
+/// Finds log files by name in PMX_HOME/logs, without the daemon (DESIGN §8: `pmx logs` works with
+/// the daemon down). Only default-named files are found; an app's custom out_file / error_file
+/// live wherever the user put them.
+/// Names may end in `-&lt;digits&gt;` themselves, so `web-2-out.log` is either app `web` instance 2 or
+/// app `web-2` merged. Matching an app therefore compares stems: `name` matches the stems `name`
+/// and `name-&lt;digits&gt;`; only the app list shown for an unknown name uses the parsed guess.
+/// </summary>
+internal static class LogDirectory
+{
+    public static IReadOnlyList<LogFileEntry> Scan(string logsDirectory)
+    {
+        if (!Directory.Exists(logsDirectory)) return [];
+        var entries = new List<LogFileEntry>();
+        foreach (var path in Directory.EnumerateFiles(logsDirectory))
+        {
+            var fileName = System.IO.Path.GetFileName(path);
+            var stream = fileName.EndsWith(LogPaths.OutSuffix, StringComparison.Ordinal) ? LogStream.Out
+                : fileName.EndsWith(LogPaths.ErrSuffix, StringComparison.Ordinal) ? LogStream.Err
+                : (LogStream?)null;
+            if (stream is null) continue;
+            var stem = fileName[..^LogPaths.OutSuffix.Length];
+            if (stem.Length == 0) continue;
+            var (app, instance) = ParseStem(stem);
+            entries.Add(new LogFileEntry(stem, app, instance, stream.Value, path));
+        }
+        return entries
+            .OrderBy(e => e.App, StringComparer.Ordinal)
+            .ThenBy(e => e.Instance ?? -1)
+            .ThenBy(e => e.Stream)
+            .ToArray();
+    }
+
+    public static IReadOnlyList<LogFileEntry> ForApp(IEnumerable<LogFileEntry> entries, string name)
+        => entries.Where(e => e.Stem == name || IsInstanceStem(e.Stem, name)).ToArray();
+
+    public static IReadOnlyList<string> AppNames(IEnumerable<LogFileEntry> entries)
+        => entries.Select(e => e.App).Distinct().Order(StringComparer.Ordinal).ToArray();
+
+    static bool IsInstanceStem(string stem, string name)
+        => stem.Length > name.Length + 1 && stem.StartsWith(name, StringComparison.Ordinal)
+           && stem[name.Length] == '-' && stem.AsSpan(name.Length + 1).IndexOfAnyExceptInRange('0', '9') < 0;
+
+    static (string App, int? Instance) ParseStem(string stem)
+    {
+        var dash = stem.LastIndexOf('-');
+        if (dash > 0 && int.TryParse(stem.AsSpan(dash + 1), System.Globalization.NumberStyles.None, null, out var instance))
+            return (stem[..dash], instance);
+        return (stem, null);
+    }
+}
