@@ -1,0 +1,67 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace Pmx.Sockets;
+
+/// <summary>
+/// Reads Node's IPC channel (NODE_CHANNEL_FD, serialization "json"): newline-delimited JSON, several
+/// messages per read possible. `process.send('ready')` arrives as the line "ready" (with quotes).
+/// Node's internal {"cmd":"NODE_…"} messages are ignored. The channel stays open for the worker's
+/// whole life: closing it makes Node emit 'disconnect', which many apps treat as "exit now".
+/// </summary>
+internal sealed class NodeIpcReader : IDisposable
+{
+    readonly Socket _socket;
+    readonly CancellationTokenSource _stop = new();
+
+    NodeIpcReader(Socket socket) => _socket = socket;
+
+    public static NodeIpcReader Attach(Socket socket, Action<Supervisor.ReadinessMessage> onMessage)
+    {
+        var reader = new NodeIpcReader(socket);
+        _ = reader.ReadLoop(onMessage);
+        return reader;
+    }
+
+    async Task ReadLoop(Action<Supervisor.ReadinessMessage> onMessage)
+    {
+        var buffer = new byte[8192];
+        var pending = new StringBuilder();
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                if (n == 0) return;
+                pending.Append(Encoding.UTF8.GetString(buffer, 0, n));
+                int newline;
+                while ((newline = IndexOf(pending, '\n')) >= 0)
+                {
+                    var line = pending.ToString(0, newline).Trim();
+                    pending.Remove(0, newline + 1);
+                    if (IsReady(line)) onMessage(new(true, false, null));
+                }
+                // A peer that never sends a newline must not grow the buffer without bound.
+                if (pending.Length > 1 << 20) pending.Clear();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        {
+        }
+    }
+
+    /// <summary>PM2's convention: the message 'ready', as a bare string or {"type":"ready"}… kept to the string form.</summary>
+    public static bool IsReady(string jsonLine) => jsonLine == "\"ready\"";
+
+    static int IndexOf(StringBuilder sb, char c)
+    {
+        for (var i = 0; i < sb.Length; i++) if (sb[i] == c) return i;
+        return -1;
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _socket.Dispose();
+    }
+}

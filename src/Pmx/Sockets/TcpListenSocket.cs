@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Pmx.Config;
+using Pmx.Supervisor;
+
+namespace Pmx.Sockets;
+
+/// <summary>
+/// A listening TCP socket the daemon owns for an app's whole life and hands to each worker at fd 3.
+/// The daemon never accepts on it: workers do, and because the socket outlives every worker, the
+/// kernel never resets a queued connection during reload, crash or scale.
+/// </summary>
+internal sealed class TcpListenSocket : IListenSocket
+{
+    const int SolSocket = 1, SoReusePort = 15;
+    /// <summary>Accept queue length; the kernel caps it at net.core.somaxconn.</summary>
+    const int Backlog = 4096;
+
+    readonly Socket _socket;
+
+    TcpListenSocket(Socket socket, string endpoint)
+    {
+        _socket = socket;
+        Endpoint = endpoint;
+    }
+
+    public SafeHandle Handle => _socket.SafeHandle;
+    public string Endpoint { get; }
+    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+    public static TcpListenSocket Open(AppSpec spec)
+    {
+        var endpointText = $"{spec.Host}:{spec.Port}";
+        if (!IPAddress.TryParse(spec.Host, out var address))
+            throw new ListenException($"cannot bind {endpointText} for app '{spec.Name}': host must be an IP address (0.0.0.0, 127.0.0.1, ::)");
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEPORT only through the raw call: the typed API rejects option 15 (feasibility §4d).
+            socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            socket.Bind(new IPEndPoint(address, spec.Port ?? 0));
+            socket.Listen(Backlog);
+            return new TcpListenSocket(socket, endpointText);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            var hint = e.SocketErrorCode switch
+            {
+                SocketError.AddressAlreadyInUse => $" (EADDRINUSE). Is another server running? Try 'ss -ltnp sport = :{spec.Port}'.",
+                SocketError.AccessDenied => " (EACCES). Ports below 1024 need root or CAP_NET_BIND_SERVICE.",
+                SocketError.AddressNotAvailable => $" (EADDRNOTAVAIL). {spec.Host} is not an address of this machine.",
+                _ => $" ({e.SocketErrorCode}).",
+            };
+            throw new ListenException($"cannot bind {endpointText} for app '{spec.Name}': {e.Message.TrimEnd('.')}{hint}");
+        }
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

@@ -1,0 +1,37 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+using Pmx.Config;
+
+namespace Pmx.Supervisor;
+
+/// <summary>A listening socket pmx owns and hands to workers (DESIGN §3).</summary>
+internal interface IListenSocket : IDisposable
+{
+    SafeHandle Handle { get; }
+    /// <summary>"127.0.0.1:8080", for messages.</summary>
+    string Endpoint { get; }
+}
+
+/// <summary>What a worker said on its readiness channels (sd_notify or Node IPC).</summary>
+internal readonly record struct ReadinessMessage(bool IsReady, bool IsStopping, string? Status);
+
+/// <summary>A per-worker sd_notify socket: the path goes into NOTIFY_SOCKET.</summary>
+internal sealed record NotifyChannel(string Path, IDisposable Resource);
+
+/// <summary>
+/// Everything around a worker that is not the process itself: sockets, log pipes, readiness
+/// channels. The supervisor's unit tests replace it; the daemon uses the real one. Callbacks
+/// may run on any thread: the supervisor posts them to its loop.
+/// </summary>
+internal interface IWorkerPlumbing
+{
+    /// <summary>Binds host:port for an app. Throws ListenException with a message a user can act on.</summary>
+    IListenSocket Listen(AppSpec spec);
+    /// <summary>Takes ownership of the pipes: reads them until EOF, then closes them.</summary>
+    void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr);
+    NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage);
+    IDisposable AttachNodeIpc(Socket channel, Action<ReadinessMessage> onMessage);
+}
+
+internal sealed class ListenException(string message) : Exception(message);

@@ -1,0 +1,49 @@
+namespace Pmx.Supervisor;
+
+/// <summary>What an instance slot is meant to be doing, independent of its current process.</summary>
+internal enum SlotPhase
+{
+    /// <summary>Should run: a worker is alive, or a restart is scheduled.</summary>
+    Running,
+    /// <summary>Stopped by the user, or exited with autorestart off.</summary>
+    Stopped,
+    /// <summary>Gave up after max_restarts unstable exits, or could not be spawned.</summary>
+    Errored,
+}
+
+/// <summary>Instance number N of an app: keeps its identity (logs, socket, restart count) across workers.</summary>
+internal sealed class Slot(int index)
+{
+    public int Index { get; } = index;
+    public SlotPhase Phase { get; set; } = SlotPhase.Running;
+    /// <summary>The worker that serves (or is starting to serve) this slot.</summary>
+    public Worker? Current { get; set; }
+    /// <summary>The replacement being started by a reload, until it is online.</summary>
+    public Worker? Incoming { get; set; }
+    public int Restarts { get; set; }
+    public int UnstableExits { get; set; }
+    public string? LastExit { get; set; }
+    public ITimer? RestartTimer { get; set; }
+    /// <summary>Per-instance listen socket (reuse_port = "per_instance"); survives worker generations.</summary>
+    public IDisposable? OwnSocket { get; set; }
+
+    public void CancelRestart()
+    {
+        RestartTimer?.Dispose();
+        RestartTimer = null;
+    }
+
+    /// <summary>PM2's status word for `pmx list`.</summary>
+    public string Status => Current switch
+    {
+        { State: WorkerState.Launching } => "launching",
+        { State: WorkerState.Online } => "online",
+        { State: WorkerState.Stopping } => "stopping",
+        _ => Phase switch
+        {
+            SlotPhase.Running => "launching",
+            SlotPhase.Errored => "errored",
+            _ => "stopped",
+        },
+    };
+}

@@ -1,0 +1,113 @@
+using Pmx.Config;
+
+namespace Pmx.Supervisor;
+
+// Rolling reload and scaling (DESIGN §5). A reload replaces one slot at a time: start the new
+// worker on the same socket, wait until it is online, only then stop the old one. If the new one
+// fails, the reload stops there and the old workers keep serving.
+internal sealed partial class Supervisor
+{
+    public Task<CommandOutcome> Reload(string target, Action<string> progress) =>
+        ForEachApp(target, app => app.Operations.Enqueue(() => ReloadApp(app, progress)));
+
+    async Task<CommandOutcome> ReloadApp(AppRuntime app, Action<string> progress)
+    {
+        var started = _time.GetUtcNow();
+        foreach (var slot in app.Slots.ToList())
+        {
+            if (!app.Slots.Contains(slot)) continue;
+            if (slot.Current is not { IsAlive: true } old)
+            {
+                // Nothing serves this slot (stopped, errored, or between restarts): start it afresh.
+                slot.CancelRestart();
+                slot.Phase = SlotPhase.Running;
+                slot.UnstableExits = 0;
+                var fresh = SpawnWorker(app, slot, progress);
+                slot.Current = fresh;
+                if (fresh is null) return CommandOutcome.Failed($"reload of {app.Name} stopped at {app.Name}#{slot.Index}: {slot.LastExit}");
+                var why = await WaitOnline(app, fresh);
+                if (why != null) return CommandOutcome.Failed($"reload of {app.Name} stopped: {why}");
+                progress($"{fresh.Label} pid {fresh.Pid} online (was not running)");
+                continue;
+            }
+
+            var incoming = SpawnWorker(app, slot, progress);
+            if (incoming is null)
+            {
+                slot.Phase = SlotPhase.Running; // the old worker still serves
+                return CommandOutcome.Failed($"reload of {app.Name} stopped at {app.Name}#{slot.Index}: {slot.LastExit}; the old workers keep serving");
+            }
+            slot.Incoming = incoming;
+            var failure = await WaitOnline(app, incoming);
+            if (failure != null)
+            {
+                await StopWorker(app, incoming, progress);
+                slot.Incoming = null;
+                return CommandOutcome.Failed($"reload of {app.Name} stopped: {failure}; the old workers keep serving");
+            }
+            var readyIn = HumanDuration.Format((incoming.OnlineAt ?? _time.GetUtcNow()) - incoming.StartedAt);
+            slot.Incoming = null;
+            slot.Current = incoming;
+            slot.Restarts++;
+            slot.UnstableExits = 0;
+            var stopped = await StopWorker(app, old, progress);
+            progress($"{incoming.Label} pid {incoming.Pid} ready in {readyIn}; old {stopped}");
+        }
+        return CommandOutcome.Ok($"{app.Name} reloaded ({app.Slots.Count} instance{(app.Slots.Count == 1 ? "" : "s")}) in {HumanDuration.Format(_time.GetUtcNow() - started)}");
+    }
+
+    public Task<CommandOutcome> Scale(string name, string countText, Action<string> progress)
+    {
+        if (!_apps.TryGetValue(name, out var app)) return Task.FromResult(UnknownApp(name));
+        if (!TryParseScale(countText, app.Slots.Count, out var target))
+            return Task.FromResult(new CommandOutcome(2, $"cannot scale {name} to '{countText}': expected N, +N or -N with a result of at least 0"));
+        return app.Operations.Enqueue(() => ScaleTo(app, target, progress));
+    }
+
+    internal static bool TryParseScale(string text, int current, out int target)
+    {
+        target = 0;
+        var t = text.Trim();
+        if (t.Length == 0 || !int.TryParse(t.TrimStart('+', '-'), out var n) || n < 0) return false;
+        target = t[0] switch { '+' => current + n, '-' => current - n, _ => n };
+        return target >= 0;
+    }
+
+    async Task<CommandOutcome> ScaleTo(AppRuntime app, int target, Action<string> progress)
+    {
+        var from = app.Slots.Count;
+        app.Spec = app.Spec with { Instances = target };
+        if (target > from)
+        {
+            var added = new List<Slot>();
+            for (var i = from; i < target; i++)
+            {
+                var slot = new Slot(i);
+                app.Slots.Add(slot);
+                added.Add(slot);
+            }
+            var failures = new List<string>();
+            var spawned = added.Select(slot => (slot, worker: slot.Current = SpawnWorker(app, slot, progress))).ToList();
+            foreach (var (slot, worker) in spawned)
+            {
+                var why = worker is null ? slot.LastExit : await WaitOnline(app, worker);
+                if (why is null) progress($"{worker!.Label} pid {worker.Pid} online");
+                else failures.Add(why);
+            }
+            if (failures.Count > 0) return CommandOutcome.Failed($"scale {app.Name} to {target}: " + string.Join("; ", failures));
+        }
+        else if (target < from)
+        {
+            // Highest instances go first, each through the graceful stop path; the shared socket stays open.
+            var removed = app.Slots.Where(s => s.Index >= target).OrderByDescending(s => s.Index).ToList();
+            var messages = await Task.WhenAll(removed.Select(slot => StopSlot(app, slot, progress)));
+            foreach (var message in messages.Where(m => m != null)) progress(message!);
+            foreach (var slot in removed)
+            {
+                app.Slots.Remove(slot);
+                slot.OwnSocket?.Dispose();
+            }
+        }
+        return CommandOutcome.Ok($"{app.Name}: {from} → {target} instance{(target == 1 ? "" : "s")}");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Pmx.EndToEnd;
+
+/// <summary>
+/// One end-to-end test's world: its own PMX_HOME, its own config files, the published pmx binary.
+/// Disposing it always leaves nothing running: `pmx kill`, then SIGKILL for any process whose
+/// environment names this PMX_HOME (every worker inherits it from the CLI), then the daemon by pid.
+/// It prints the daemon log, which TUnit shows for a failed test.
+/// </summary>
+public sealed class PmxSandbox : IAsyncDisposable
+{
+    public PmxSandbox()
+    {
+        Home = Directory.CreateTempSubdirectory("pmx-e2e-").FullName;
+        WorkDir = Path.Combine(Home, "work");
+        Directory.CreateDirectory(WorkDir);
+    }
+
+    public string Home { get; }
+    /// <summary>Where config files and worker files go (PMX_HOME itself is pmx's).</summary>
+    public string WorkDir { get; }
+    public string DaemonLog => Path.Combine(Home, "daemon.log");
+
+    public Dictionary<string, string> Env => new() { ["PMX_HOME"] = Home, ["NO_COLOR"] = "1" };
+
+    public string WriteConfig(string toml, string fileName = "ecosystem.toml")
+    {
+        var path = Path.Combine(WorkDir, fileName);
+        File.WriteAllText(path, toml);
+        return path;
+    }
+
+    public Task<RunResult> Pmx(CancellationToken ct, params string[] args) => PmxRun.Run(args, ct, Env, WorkDir);
+
+    public async Task<RunResult> PmxOk(CancellationToken ct, params string[] args)
+    {
+        var result = await Pmx(ct, args);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"pmx {string.Join(' ', args)} exited {result.ExitCode}\nstdout: {result.Stdout}\nstderr: {result.Stderr}");
+        return result;
+    }
+
+    public async Task<List<ListedInstance>> List(CancellationToken ct)
+    {
+        var result = await PmxOk(ct, "list", "--json");
+        using var doc = JsonDocument.Parse(result.Stdout);
+        return doc.RootElement.EnumerateArray().Select(e => new ListedInstance(
+            e.GetProperty("name").GetString()!, e.GetProperty("instance").GetInt32(), e.GetProperty("pid").GetInt32(),
+            e.GetProperty("status").GetString()!, e.GetProperty("restarts").GetInt32())).ToList();
+    }
+
+    public static string TestWorker => PmxBinary.TestWorker;
+
+    public static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try { await Pmx(cts.Token, "kill"); } catch { /* fall through to the hard cleanup */ }
+        foreach (var pid in ProcessesOfThisHome()) Kill(pid);
+        var pidFile = Path.Combine(Home, "daemon.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var daemonPid)) Kill(daemonPid);
+        if (File.Exists(DaemonLog))
+        {
+            Console.WriteLine("---- daemon.log ----");
+            Console.WriteLine(File.ReadAllText(DaemonLog));
+        }
+        try { Directory.Delete(Home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Every live process whose environment carries PMX_HOME=this home.</summary>
+    public IEnumerable<int> ProcessesOfThisHome()
+    {
+        var marker = System.Text.Encoding.UTF8.GetBytes("PMX_HOME=" + Home + "\0");
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            byte[] environ;
+            try { environ = File.ReadAllBytes(Path.Combine(dir, "environ")); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            if (environ.AsSpan().IndexOf(marker) >= 0) yield return pid;
+        }
+    }
+
+    static void Kill(int pid)
+    {
+        try { System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: false); }
+        catch (ArgumentException) { } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }
+    }
+}
+
+public sealed record ListedInstance(string Name, int Instance, int Pid, string Status, int Restarts);

@@ -1,0 +1,129 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.Win32.SafeHandles;
+using Pmx.Config;
+using Pmx.Processes;
+using Pmx.Supervisor;
+
+namespace Pmx.Tests.Supervisor;
+
+/// <summary>A supervisor on a fake clock with a fake process host: exits and readiness are scripted.</summary>
+internal sealed class SupervisorRig : IDisposable
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    public FakeProcessHost Host { get; } = new();
+    public FakePlumbing Plumbing { get; } = new();
+    public SupervisorLoop Loop { get; } = new("test-supervisor");
+    public Pmx.Supervisor.Supervisor Supervisor { get; }
+    public List<string> Progress { get; } = [];
+
+    public SupervisorRig() =>
+        Supervisor = new Pmx.Supervisor.Supervisor(Host, Plumbing, Time, NullLogger.Instance, Loop);
+
+    public static AppSpec App(string name = "web", int instances = 1) => new()
+    {
+        Name = name, Script = "/bin/app", Cwd = "/", Instances = instances,
+        MinUptime = TimeSpan.FromSeconds(1), KillTimeout = TimeSpan.FromSeconds(5), MaxRestarts = 3,
+    };
+
+    public Task<T> Run<T>(Func<Pmx.Supervisor.Supervisor, Task<T>> command) =>
+        Loop.InvokeAsync(() => command(Supervisor));
+
+    public Task<CommandOutcome> Up(params AppSpec[] apps) =>
+        Run(s => s.Up(apps, new Dictionary<string, string>(), "/etc/ecosystem.toml", Record));
+
+    void Record(string line) { lock (Progress) Progress.Add(line); }
+
+    /// <summary>Waits until the loop has handled everything posted so far (twice: handlers post too).</summary>
+    public async Task Settle()
+    {
+        for (var i = 0; i < 3; i++) await Loop.InvokeAsync(() => { });
+    }
+
+    public async Task Advance(TimeSpan by)
+    {
+        await Settle();
+        Time.Advance(by);
+        await Settle();
+    }
+
+    public async Task Exit(int pid, ExitStatus status)
+    {
+        Supervisor.OnChildExited(pid, status);
+        await Settle();
+    }
+
+    public async Task<IReadOnlyList<InstanceSnapshot>> List() =>
+        await Loop.InvokeAsync(() => Task.FromResult(Supervisor.List()));
+
+    public void Dispose() => Loop.Dispose();
+}
+
+internal sealed class FakeProcessHost : IProcessHost
+{
+    readonly object _gate = new();
+    int _nextPid = 1000;
+    readonly List<int> _spawned = [];
+    readonly List<(int Pid, int Signal)> _signals = [];
+
+    public Exception? FailSpawnWith { get; set; }
+    public IReadOnlyList<int> Spawned { get { lock (_gate) return _spawned.ToList(); } }
+    public IReadOnlyList<(int Pid, int Signal)> Signals { get { lock (_gate) return _signals.ToList(); } }
+
+    public SpawnedProcess Spawn(SpawnRequest request)
+    {
+        if (FailSpawnWith is { } failure) throw failure;
+        lock (_gate)
+        {
+            var pid = _nextPid++;
+            _spawned.Add(pid);
+            return new SpawnedProcess(pid, new SafeFileHandle(-1, false), new SafeFileHandle(-1, false), null);
+        }
+    }
+
+    public SignalOutcome SignalGroup(int processGroupId, int signal) => Signal(processGroupId, signal);
+
+    public SignalOutcome Signal(int pid, int signal)
+    {
+        lock (_gate) _signals.Add((pid, signal));
+        return SignalOutcome.Delivered;
+    }
+
+    public IReadOnlyList<int> SignalsSentTo(int pid) => Signals.Where(s => s.Pid == pid).Select(s => s.Signal).ToList();
+}
+
+internal sealed class FakePlumbing : IWorkerPlumbing
+{
+    readonly List<Action<ReadinessMessage>> _notify = [];
+
+    public IListenSocket Listen(AppSpec spec) => new FakeSocket();
+
+    public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr) { }
+
+    public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage)
+    {
+        lock (_notify) _notify.Add(onMessage);
+        return new NotifyChannel("@fake/" + workerLabel, new Nothing());
+    }
+
+    public IDisposable AttachNodeIpc(Socket channel, Action<ReadinessMessage> onMessage) => new Nothing();
+
+    /// <summary>The readiness channel of the Nth spawned worker (spawn order).</summary>
+    public void SendReady(int spawnIndex)
+    {
+        Action<ReadinessMessage> channel;
+        lock (_notify) channel = _notify[spawnIndex];
+        channel(new ReadinessMessage(true, false, "serving"));
+    }
+
+    sealed class Nothing : IDisposable { public void Dispose() { } }
+
+    sealed class FakeSocket : IListenSocket
+    {
+        public SafeHandle Handle { get; } = new SafeFileHandle(-1, false);
+        public string Endpoint => "127.0.0.1:0";
+        public void Dispose() { }
+    }
+}
