@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Tomlyn;
 using Tomlyn.Model;
 using Tomlyn.Parsing;
@@ -14,7 +15,7 @@ namespace Pmx.Config;
 /// strict pass (unknown keys, types, ranges) can point at the exact key. Typed deserialization is
 /// not used because it silently ignores unknown keys.
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     const string AppsKey = "apps";
 
@@ -57,8 +58,9 @@ public static class ConfigLoader
     public static ConfigLoadResult Parse(string text, string sourceName, string baseDirectory, string? envName)
     {
         var syntax = SyntaxParser.Parse(text, sourceName, validate: true);
-        if (syntax.HasErrors)
-            return new ConfigLoadResult([], SyntaxErrors(syntax, sourceName), []);
+        var syntaxErrors = SyntaxErrors(syntax, sourceName);
+        if (syntaxErrors.Count > 0)
+            return new ConfigLoadResult([], syntaxErrors, []);
 
         var positions = new TomlMetadataStore();
         var context = new ConfigTomlContext(new TomlSerializerOptions { SourceName = sourceName, MetadataStore = positions });
@@ -77,7 +79,7 @@ public static class ConfigLoader
         if (doc.Errors.Count == 0) CheckEnvName(doc, apps, root, envName);
         return doc.Errors.Count == 0
             ? new ConfigLoadResult(apps, [], doc.Warnings)
-            : new ConfigLoadResult([], doc.Errors, doc.Warnings);
+            : new ConfigLoadResult([], doc.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList(), doc.Warnings);
     }
 
     static List<AppSpec> ReadApps(ConfigDocument doc, TomlTable root, List<(int, int)> headers, string? envName)
@@ -158,12 +160,45 @@ public static class ConfigLoader
             .Select(t => (t.Span.Start.Line + 1, t.Span.Start.Column + 1))
             .ToList();
 
-    static List<ConfigError> SyntaxErrors(DocumentSyntax syntax, string sourceName) =>
-        syntax.Diagnostics
-            .Where(d => d.Kind == DiagnosticMessageKind.Error)
-            .Select(d => new ConfigError(sourceName, d.Span.Start.Line + 1, d.Span.Start.Column + 1, null, d.Message))
+    static List<ConfigError> SyntaxErrors(DocumentSyntax syntax, string sourceName)
+    {
+        var headers = HeaderPositions(syntax);
+        return syntax.Diagnostics
+            .Where(d => d.Kind == DiagnosticMessageKind.Error && !IsSpuriousRedefinition(d, headers))
+            .Select(d => new ConfigError(sourceName, d.Span.Start.Line + 1, d.Span.Start.Column + 1, null, Reword(d.Message)))
             .OrderBy(e => e.Line).ThenBy(e => e.Column)
             .ToList();
+    }
+
+    [GeneratedRegex(@"^The key `apps\.\[\d+\]\.[^`]*` is already defined at \((\d+),\d+\)")]
+    private static partial Regex RedefinitionPattern();
+
+    [GeneratedRegex(@"^The key `([^`]*)` is already defined at \((\d+),\d+\) with `[^`]*` and cannot be redefined$", RegexOptions.Singleline)]
+    private static partial Regex RedefinitionMessage();
+
+    /// <summary>Tomlyn quotes the whole first definition (newlines shown as ␤) and numbers array elements oddly; say it plainly.</summary>
+    static string Reword(string message)
+    {
+        var match = RedefinitionMessage().Match(message);
+        if (!match.Success) return message;
+        var key = Regex.Replace(match.Groups[1].Value, @"\.\[\d+\]", "");
+        return $"'{key}' is already defined at line {match.Groups[2].Value}; a key or table can be defined only once";
+    }
+
+    /// <summary>
+    /// Tomlyn 2.10.2's validator reports <c>[apps.env]</c> in one app followed by <c>env = {…}</c>
+    /// in the next as a redefinition, although each [[apps]] element is a fresh table. A real
+    /// redefinition inside an app has both definitions under the same [[apps]] header, so one
+    /// whose two definitions sit under different headers is dropped.
+    /// </summary>
+    static bool IsSpuriousRedefinition(DiagnosticMessage d, List<(int Line, int Column)> headers)
+    {
+        var match = RedefinitionPattern().Match(d.Message);
+        if (!match.Success) return false;
+        var firstLine = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int SectionOf(int line) => headers.Count(h => h.Line <= line);
+        return SectionOf(firstLine) != SectionOf(d.Span.Start.Line + 1);
+    }
 
     /// <summary>Tomlyn prefixes "file(line,col) : error : "; pmx prints its own location.</summary>
     static string StripLocation(string message)
