@@ -14,12 +14,12 @@ internal sealed class Commands
     /// <param name="noDaemon">Run the supervisor in the foreground (containers, CI): output prefixed 'name#i |', SIGTERM stops everything.</param>
     [Command("up")]
     public int Up(string config = "ecosystem.toml", string? env = null, bool noDaemon = false)
-        => NotAvailable("up");
+        => UpCommand.Run(config, env, noDaemon);
 
     /// <summary>Stop every app gracefully and shut the daemon down.</summary>
     /// <param name="config">-c, Only stop the apps of this ecosystem file.</param>
     [Command("down")]
-    public int Down(string? config = null) => NotAvailable("down");
+    public int Down(string? config = null) => DaemonCommands.Down(config);
 
     /// <summary>Start a script or command as a new app (everything after -- is its arguments).</summary>
     /// <param name="script">Script file, executable, or the name of a stopped app.</param>
@@ -27,43 +27,44 @@ internal sealed class Commands
     /// <param name="instances">-i, Number of instances.</param>
     [Command("start")]
     public int Start(ConsoleAppContext context, [Argument] string script, string? name = null, int instances = 1)
-        => NotAvailable("start");
+        => StartCommand.Run(script, name, instances, context.EscapedArguments.ToArray());
 
     /// <summary>Stop an app gracefully (kill_signal, then SIGKILL after kill_timeout).</summary>
     /// <param name="target">App name, or 'all'.</param>
     [Command("stop")]
-    public int Stop([Argument] string target) => NotAvailable("stop");
+    public int Stop([Argument] string target) => DaemonCommands.OnApp("stop", target);
 
     /// <summary>Stop then start an app (not graceful; see reload).</summary>
     /// <param name="target">App name, or 'all'.</param>
     [Command("restart")]
-    public int Restart([Argument] string target) => NotAvailable("restart");
+    public int Restart([Argument] string target) => DaemonCommands.OnApp("restart", target);
 
     /// <summary>Replace every worker of an app one at a time with zero downtime.</summary>
     /// <param name="target">App name, or 'all'.</param>
     [Command("reload")]
-    public int Reload([Argument] string target = "all") => NotAvailable("reload");
+    public int Reload([Argument] string target = "all") => DaemonCommands.OnApp("reload", target);
 
     /// <summary>Stop an app and forget it.</summary>
     /// <param name="target">App name, or 'all'.</param>
     [Command("delete")]
-    public int Delete([Argument] string target) => NotAvailable("delete");
+    public int Delete([Argument] string target) => DaemonCommands.OnApp("delete", target);
 
     /// <summary>Run exactly N instances of an app, or N more (+N) or fewer (-N).</summary>
     /// <param name="app">App name.</param>
     /// <param name="count">N, +N or -N.</param>
     [Command("scale")]
-    public int Scale([Argument] string app, [Argument] string count) => NotAvailable("scale");
+    public int Scale([Argument] string app, [Argument] string count) => DaemonCommands.OnApp("scale", app, count);
 
     /// <summary>Show every instance: name, pid, status, uptime, restarts, cpu, memory.</summary>
+    /// <param name="filter">Only apps whose name contains this.</param>
     /// <param name="json">Print a JSON array (a stable interface for scripts).</param>
     [Command("list|ls")]
-    public int List(bool json = false) => NotAvailable("list");
+    public int List([Argument] string? filter = null, bool json = false) => DaemonCommands.List(json, filter);
 
     /// <summary>Show everything pmx knows about one app.</summary>
     /// <param name="name">App name.</param>
     [Command("describe")]
-    public int Describe([Argument] string name) => NotAvailable("describe");
+    public int Describe([Argument] string name) => DaemonCommands.Describe(name);
 
     /// <summary>Print the logs of one app or all of them (works with the daemon down).</summary>
     /// <param name="name">App name (default: every app).</param>
@@ -73,18 +74,23 @@ internal sealed class Commands
     /// <param name="out">Only stdout.</param>
     [Command("logs")]
     public int Logs([Argument] string? name = null, int lines = 15, bool follow = false, bool err = false, bool @out = false)
-        => NotAvailable("logs");
+    {
+        using var interrupted = new CancellationTokenSource();
+        using var ctrlC = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGINT, ctx => { ctx.Cancel = true; interrupted.Cancel(); });
+        return LogsCommand.Run(name, lines, follow, err, @out, interrupted.Token);
+    }
 
     /// <summary>Empty the log files of one app or all of them.</summary>
     /// <param name="name">App name (default: every app).</param>
     [Command("flush")]
-    public int Flush([Argument] string? name = null) => NotAvailable("flush");
+    public int Flush([Argument] string? name = null) => FlushCommand.Run(name);
 
     /// <summary>Send a signal to an app's workers (name) or one worker (name#i).</summary>
     /// <param name="signal">Signal name or number (SIGUSR2, USR2, 12).</param>
     /// <param name="target">name or name#instance.</param>
     [Command("signal")]
-    public int Signal([Argument] string signal, [Argument] string target) => NotAvailable("signal");
+    public int Signal([Argument] string signal, [Argument] string target) => DaemonCommands.OnApp("signal", target, signal);
 
     /// <summary>Save the running process list to PMX_HOME/dump.toml.</summary>
     [Command("save")]
@@ -108,7 +114,7 @@ internal sealed class Commands
 
     /// <summary>Kill the daemon and every worker now (no graceful stop).</summary>
     [Command("kill")]
-    public int Kill() => NotAvailable("kill");
+    public int Kill() => DaemonCommands.Kill();
 
     /// <summary>Print the version of this binary.</summary>
     [Command("version")]

@@ -1,3 +1,5 @@
+using Pmx.Control;
+
 namespace Pmx.Supervisor;
 
 /// <summary>What an instance slot is meant to be doing, independent of its current process.</summary>
@@ -23,6 +25,8 @@ internal sealed class Slot(int index)
     public int Restarts { get; set; }
     public int UnstableExits { get; set; }
     public string? LastExit { get; set; }
+    /// <summary>The last few exits, newest last, for `pmx describe`.</summary>
+    public Queue<ExitRecord> RecentExits { get; } = new();
     public ITimer? RestartTimer { get; set; }
     /// <summary>Per-instance listen socket (reuse_port = "per_instance"); survives worker generations.</summary>
     public IDisposable? OwnSocket { get; set; }
@@ -34,16 +38,16 @@ internal sealed class Slot(int index)
     }
 
     /// <summary>PM2's status word for `pmx list`.</summary>
-    public string Status => Current switch
+    public ProcessStatus Status => Current switch
     {
-        { State: WorkerState.Launching } => "launching",
-        { State: WorkerState.Online } => "online",
-        { State: WorkerState.Stopping } => "stopping",
+        { State: WorkerState.Launching } => ProcessStatus.Launching,
+        { State: WorkerState.Online } => ProcessStatus.Online,
+        { State: WorkerState.Stopping } => ProcessStatus.Stopping,
         _ => Phase switch
         {
-            SlotPhase.Running => "launching",
-            SlotPhase.Errored => "errored",
-            _ => "stopped",
+            SlotPhase.Running => ProcessStatus.Launching,
+            SlotPhase.Errored => ProcessStatus.Errored,
+            _ => ProcessStatus.Stopped,
         },
     };
 }

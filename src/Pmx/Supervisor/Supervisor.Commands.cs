@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Pmx.Config;
+using Pmx.Control;
 
 namespace Pmx.Supervisor;
 
@@ -111,24 +112,58 @@ internal sealed partial class Supervisor
         return (target, null);
     }
 
-    public IReadOnlyList<InstanceSnapshot> List(string? nameFilter = null)
+    public IReadOnlyList<ProcessInfo> List(string? nameFilter = null)
     {
-        var now = _time.GetUtcNow();
-        var rows = new List<InstanceSnapshot>();
+        var rows = new List<ProcessInfo>();
         foreach (var app in _apps.Values.OrderBy(a => a.Name, StringComparer.Ordinal))
         {
             if (nameFilter != null && !app.Name.Contains(nameFilter, StringComparison.OrdinalIgnoreCase)) continue;
-            foreach (var slot in app.Slots)
-            {
-                var w = slot.Current is { IsAlive: true } live ? live : null;
-                rows.Add(new InstanceSnapshot(app.Name, slot.Index, w?.Pid ?? 0, slot.Status, slot.Restarts,
-                    w is null ? 0 : (long)w.Uptime(now).TotalMilliseconds, w?.Cpu.Percent ?? 0, w?.Cpu.MemoryBytes ?? 0,
-                    app.Spec.ExecMode == ExecMode.Cluster ? "cluster" : "fork", app.Spec.Port, slot.LastExit,
-                    w?.StatusText, w?.StartedAt));
-            }
+            foreach (var slot in app.Slots) rows.Add(Row(app, slot));
         }
         return rows;
     }
+
+    ProcessInfo Row(AppRuntime app, Slot slot)
+    {
+        var w = slot.Current is { IsAlive: true } live ? live : null;
+        return new ProcessInfo
+        {
+            Name = app.Name, Instance = slot.Index, Pid = w?.Pid ?? 0, Status = slot.Status, Restarts = slot.Restarts,
+            UptimeMs = w is null ? 0 : (long)w.Uptime(_time.GetUtcNow()).TotalMilliseconds,
+            CpuPercent = Math.Round(w?.Cpu.Percent ?? 0, 1), MemoryBytes = w?.Cpu.MemoryBytes ?? 0,
+            ExecMode = app.Spec.ExecMode, Port = app.Spec.Port, StartedAt = w?.StartedAt,
+            LastExit = slot.LastExit, StatusText = w?.StatusText,
+        };
+    }
+
+    /// <summary>Everything `pmx describe` shows about one app.</summary>
+    public AppDetails? Describe(string name, Func<AppSpec, int, (string Out, string Err)> logPaths)
+    {
+        if (!_apps.TryGetValue(name, out var app)) return null;
+        return new AppDetails
+        {
+            Spec = app.Spec,
+            ConfigPath = app.ConfigPath,
+            Instances = app.Slots.Select(slot =>
+            {
+                var (outLog, errLog) = logPaths(app.Spec, slot.Index);
+                return new InstanceDetails
+                {
+                    Process = Row(app, slot), Readiness = ReadinessOf(app.Spec, slot.Current),
+                    OutLogPath = outLog, ErrorLogPath = errLog, RecentExits = slot.RecentExits.ToList(),
+                };
+            }).ToList(),
+        };
+    }
+
+    static ReadinessState ReadinessOf(AppSpec spec, Worker? worker) => worker switch
+    {
+        null or { IsAlive: false } => ReadinessState.NotRunning,
+        { MissedReadiness: true } => ReadinessState.TimedOut,
+        _ when !spec.WaitReady => ReadinessState.NotRequired,
+        { State: WorkerState.Launching } => ReadinessState.Waiting,
+        _ => ReadinessState.Ready,
+    };
 
     public AppRuntime? Find(string name) => _apps.GetValueOrDefault(name);
 

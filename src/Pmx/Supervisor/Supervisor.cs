@@ -152,6 +152,8 @@ internal sealed partial class Supervisor
         if (slot.Incoming == worker) { slot.Incoming = null; return; } // the reload that started it reports it
         slot.Current = null;
         slot.LastExit = worker.MissedReadiness ? "no ready signal within listen_timeout" : status.Describe();
+        slot.RecentExits.Enqueue(new Control.ExitRecord(now, slot.LastExit, worker.Uptime(now)));
+        while (slot.RecentExits.Count > 5) slot.RecentExits.Dequeue();
         if (wasStopping && !worker.MissedReadiness) return; // a stop pmx asked for: the stopper decides what's next
         ApplyRestartPolicy(app, slot, worker, now);
     }

@@ -55,7 +55,7 @@ internal sealed class SupervisorRig : IDisposable
         await Settle();
     }
 
-    public async Task<IReadOnlyList<InstanceSnapshot>> List() =>
+    public async Task<IReadOnlyList<ProcessInfo>> List() =>
         await Loop.InvokeAsync(() => Task.FromResult(Supervisor.List()));
 
     public void Dispose() => Loop.Dispose();

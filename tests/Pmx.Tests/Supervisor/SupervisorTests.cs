@@ -1,3 +1,4 @@
+using Pmx.Control;
 using Pmx.Processes;
 using Pmx.Supervisor;
 
@@ -16,7 +17,7 @@ public class SupervisorTests
         var outcome = await up;
         await Assert.That(outcome.ExitCode).IsEqualTo(0);
         var rows = await rig.List();
-        await Assert.That(rows.Select(r => r.Status)).IsEquivalentTo(["online", "online"]);
+        await Assert.That(rows.Select(r => r.Status)).IsEquivalentTo([ProcessStatus.Online, ProcessStatus.Online]);
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(2);
     }
 
@@ -35,7 +36,7 @@ public class SupervisorTests
         }
         await up;
         var row = (await rig.List()).Single();
-        await Assert.That(row.Status).IsEqualTo("errored");
+        await Assert.That(row.Status).IsEqualTo(ProcessStatus.Errored);
         await Assert.That(row.Restarts).IsEqualTo(3);
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(4);
         await Assert.That(row.LastExit).IsEqualTo("exited 3");
@@ -55,7 +56,7 @@ public class SupervisorTests
         await rig.Advance(Grace);
         var row = (await rig.List()).Single();
         await Assert.That(row.Pid).IsNotEqualTo(first);
-        await Assert.That(row.Status).IsEqualTo("online");
+        await Assert.That(row.Status).IsEqualTo(ProcessStatus.Online);
         await Assert.That(row.Restarts).IsEqualTo(1);
     }
 
@@ -78,7 +79,7 @@ public class SupervisorTests
         var outcome = await stop;
         await Assert.That(outcome.ExitCode).IsEqualTo(0);
         var row = (await rig.List()).Single();
-        await Assert.That(row.Status).IsEqualTo("stopped");
+        await Assert.That(row.Status).IsEqualTo(ProcessStatus.Stopped);
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(1);
     }
 
@@ -123,7 +124,7 @@ public class SupervisorTests
         await Assert.That(outcome.ExitCode).IsEqualTo(0);
         var row = (await rig.List()).Single();
         await Assert.That(row.Pid).IsEqualTo(rig.Host.Spawned[1]);
-        await Assert.That(row.Status).IsEqualTo("online");
+        await Assert.That(row.Status).IsEqualTo(ProcessStatus.Online);
     }
 
     [Test, Timeout(10_000)]
@@ -148,7 +149,7 @@ public class SupervisorTests
         await Assert.That(rig.Host.SignalsSentTo(old)).IsEmpty();
         var row = (await rig.List()).Single();
         await Assert.That(row.Pid).IsEqualTo(old);
-        await Assert.That(row.Status).IsEqualTo("online");
+        await Assert.That(row.Status).IsEqualTo(ProcessStatus.Online);
     }
 
     [Test, Timeout(10_000)]
@@ -194,7 +195,7 @@ public class SupervisorTests
         await Assert.That(outcome.ExitCode).IsEqualTo(1);
         await Assert.That(outcome.Message!).Contains("no such file or directory");
         var row = (await rig.List()).Single();
-        await Assert.That(row.Status).IsEqualTo("errored");
+        await Assert.That(row.Status).IsEqualTo(ProcessStatus.Errored);
     }
 
     [Test]

@@ -1,0 +1,31 @@
+using Pmx.Control;
+
+namespace Pmx.Cli;
+
+/// <summary>The verbs that are one request to the daemon and print its answer.</summary>
+internal static class DaemonCommands
+{
+    public static int OnApp(string command, string target, params string[] args) =>
+        DaemonConnection.Send(new ControlRequest { Command = command, Target = target, Args = args }, startDaemon: false);
+
+    public static int List(bool json, string? filter)
+    {
+        void Print(IReadOnlyList<ProcessInfo> rows) =>
+            Console.Out.Write(json ? ListRenderer.RenderJson(rows) : ListRenderer.RenderTable(rows, Terminal.UseColourOnStdout));
+        return DaemonConnection.Send(new ControlRequest { Command = "list", Target = filter }, startDaemon: false,
+            whenNotRunning: () => { Print([]); return ExitCodes.Ok; },
+            onResult: result => Print(result.Processes ?? []));
+    }
+
+    public static int Describe(string name) =>
+        DaemonConnection.Send(new ControlRequest { Command = "describe", Target = name }, startDaemon: false,
+            onResult: result => Console.Out.Write(DescribeRenderer.Render(result.Details!, Terminal.UseColourOnStdout)));
+
+    public static int Down(string? configPath) =>
+        DaemonConnection.Send(new ControlRequest { Command = "down", ConfigPath = configPath is null ? null : Path.GetFullPath(configPath) },
+            startDaemon: false, whenNotRunning: () => { Console.Out.WriteLine("pmx: no daemon is running; nothing to stop"); return ExitCodes.Ok; });
+
+    public static int Kill() =>
+        DaemonConnection.Send(new ControlRequest { Command = "kill" }, startDaemon: false,
+            whenNotRunning: () => { Console.Out.WriteLine("pmx: no daemon is running"); return ExitCodes.Ok; });
+}

@@ -1,0 +1,99 @@
+using Pmx.Control;
+using Pmx.Processes;
+
+namespace Pmx.Cli;
+
+/// <summary>
+/// The CLI's side of the control socket: send one request, print progress as it streams, print
+/// the result, return its exit code. Starts the daemon first when the verb needs one.
+/// </summary>
+internal static class DaemonConnection
+{
+    static readonly TimeSpan DaemonStartTimeout = TimeSpan.FromSeconds(10);
+
+    public static PmxHome Home { get; } = PmxHome.FromEnvironment();
+
+    /// <summary>Sends a request; <paramref name="whenNotRunning"/> answers when there is no daemon and none should start.</summary>
+    public static int Send(ControlRequest request, bool startDaemon, Func<int>? whenNotRunning = null,
+        Action<ControlResult>? onResult = null)
+    {
+        using var cancel = new CancellationTokenSource();
+        try
+        {
+            return SendAsync(request, startDaemon, whenNotRunning, onResult, cancel.Token).GetAwaiter().GetResult();
+        }
+        catch (ControlProtocolException e)
+        {
+            Console.Error.WriteLine("pmx: " + e.Message);
+            return ExitCodes.Failure;
+        }
+    }
+
+    static async Task<int> SendAsync(ControlRequest request, bool startDaemon, Func<int>? whenNotRunning,
+        Action<ControlResult>? onResult, CancellationToken ct)
+    {
+        ControlResult result;
+        try
+        {
+            result = await ControlClient.SendAsync(Home.SocketPath, request, Console.Out.WriteLine, ct);
+        }
+        catch (DaemonNotRunningException)
+        {
+            if (!startDaemon)
+            {
+                if (whenNotRunning != null) return whenNotRunning();
+                Console.Error.WriteLine($"pmx: no daemon is running for PMX_HOME={Home.Root}, so no app is running; start apps with 'pmx up'");
+                return ExitCodes.Failure;
+            }
+            if (!await StartDaemon(ct)) return ExitCodes.Failure;
+            result = await ControlClient.SendAsync(Home.SocketPath, request, Console.Out.WriteLine, ct);
+        }
+        if (onResult != null && result.ExitCode == 0) onResult(result);
+        else if (!string.IsNullOrEmpty(result.Message))
+        {
+            if (result.ExitCode == 0) Console.Out.WriteLine(result.Message);
+            else Console.Error.WriteLine(result.Message.StartsWith("pmx:", StringComparison.Ordinal) ? result.Message : "pmx: " + result.Message);
+        }
+        return result.ExitCode;
+    }
+
+    /// <summary>Re-executes this binary as `pmx daemon` in its own session, then waits for its socket.</summary>
+    static async Task<bool> StartDaemon(CancellationToken ct)
+    {
+        Home.EnsureExists();
+        var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
+        var pid = DetachedLauncher.Launch([Environment.ProcessPath!, "daemon"], Home.DaemonLogPath, env);
+        var deadline = DateTime.UtcNow + DaemonStartTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
+            // A daemon that already exited will never listen: stop waiting and show why.
+            if (!Directory.Exists($"/proc/{pid}") || IsZombie(pid))
+            {
+                if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
+                break;
+            }
+            await Task.Delay(20, ct);
+        }
+        Console.Error.WriteLine($"pmx: the daemon did not start (pid {pid}); the end of {Home.DaemonLogPath}:");
+        foreach (var line in TailOf(Home.DaemonLogPath, 10)) Console.Error.WriteLine("  " + line);
+        return false;
+    }
+
+    static bool IsZombie(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal); }
+        catch (IOException) { return true; }
+    }
+
+    static IEnumerable<string> TailOf(string path, int lines) =>
+        File.Exists(path) ? File.ReadAllLines(path).TakeLast(lines) : ["(no daemon log)"];
+
+    public static Dictionary<string, string> CurrentEnvironment()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            env[(string)e.Key] = (string?)e.Value ?? "";
+        return env;
+    }
+}

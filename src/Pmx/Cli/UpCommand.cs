@@ -1,0 +1,38 @@
+using Pmx.Config;
+using Pmx.Control;
+
+namespace Pmx.Cli;
+
+/// <summary>`pmx up`: validate the ecosystem file here, then let the daemon (or the foreground supervisor) reconcile.</summary>
+internal static class UpCommand
+{
+    public static int Run(string configPath, string? envName, bool noDaemon)
+    {
+        if (Load(configPath, envName) is not { } loaded) return ExitCodes.Usage;
+        var fullPath = Path.GetFullPath(configPath);
+        var environment = DaemonConnection.CurrentEnvironment();
+        if (noDaemon)
+            return Daemon.DaemonHost.RunForeground((supervisor, progress) =>
+                supervisor.Up(loaded.Apps, environment, fullPath, progress));
+        return DaemonConnection.Send(new ControlRequest
+        {
+            Command = "up", Apps = loaded.Apps, Environment = environment, ConfigPath = fullPath, EnvName = envName,
+            WorkingDirectory = Environment.CurrentDirectory,
+        }, startDaemon: true);
+    }
+
+    /// <summary>Loads and validates; prints errors (exit 2) and warnings. Null when invalid.</summary>
+    public static ConfigLoadResult? Load(string configPath, string? envName)
+    {
+        if (!File.Exists(configPath))
+        {
+            Console.Error.WriteLine($"pmx: cannot read '{configPath}': no such file (run pmx in the folder holding it, or pass -c FILE)");
+            return null;
+        }
+        var result = ConfigLoader.Load(configPath, envName);
+        foreach (var warning in result.Warnings) Console.Error.WriteLine("pmx: warning: " + warning);
+        if (result.IsValid) return result;
+        foreach (var error in result.Errors) Console.Error.WriteLine(error.ToString());
+        return null;
+    }
+}

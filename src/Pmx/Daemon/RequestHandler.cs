@@ -1,0 +1,73 @@
+using Pmx.Cli;
+using Pmx.Control;
+using Pmx.Logs;
+
+namespace Pmx.Daemon;
+
+/// <summary>Turns control requests into supervisor commands, on the supervisor's loop.</summary>
+internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Supervisor.SupervisorLoop loop, PmxHome home,
+    Action requestShutdown)
+{
+    public async Task Handle(ControlRequest request, IControlResponder responder, CancellationToken ct)
+    {
+        void Progress(string line) => _ = responder.Progress(line);
+        var target = request.Target ?? "all";
+        var env = request.Environment ?? new Dictionary<string, string>();
+        Supervisor.CommandOutcome outcome;
+        switch (request.Command)
+        {
+            case "list":
+                var rows = await loop.InvokeAsync(() => Task.FromResult(supervisor.List(request.Target)));
+                await responder.Result(ExitCodes.Ok, processes: rows);
+                return;
+            case "describe":
+                var details = await loop.InvokeAsync(() => Task.FromResult(supervisor.Describe(target,
+                    (spec, i) => { var p = LogPaths.For(spec, i, home); return (p.Out, p.Err); })));
+                if (details is null) await responder.Result(ExitCodes.Failure, $"no app named '{target}'");
+                else await responder.Result(ExitCodes.Ok, details: details);
+                return;
+            case "up":
+                outcome = await loop.InvokeAsync(() => supervisor.Up(request.Apps ?? [], env, request.ConfigPath, Progress));
+                break;
+            case "start":
+                outcome = request.Apps is [var spec]
+                    ? await loop.InvokeAsync(() => supervisor.Start(spec, env, Progress))
+                    : await loop.InvokeAsync(() => supervisor.StartKnown(target, Progress));
+                break;
+            case "stop": outcome = await loop.InvokeAsync(() => supervisor.Stop(target, Progress)); break;
+            case "restart": outcome = await loop.InvokeAsync(() => supervisor.Restart(target, Progress)); break;
+            case "reload": outcome = await loop.InvokeAsync(() => supervisor.Reload(target, Progress)); break;
+            case "delete": outcome = await loop.InvokeAsync(() => supervisor.Delete(target, Progress)); break;
+            case "scale":
+                outcome = await loop.InvokeAsync(() => supervisor.Scale(target, request.Args.FirstOrDefault() ?? "", Progress));
+                break;
+            case "signal":
+                outcome = await loop.InvokeAsync(() => Task.FromResult(supervisor.Signal(request.Args.FirstOrDefault() ?? "", target)));
+                break;
+            case "down":
+                outcome = request.ConfigPath is { } file
+                    ? await loop.InvokeAsync(() => supervisor.StopEverything(Progress, app => app.ConfigPath == file))
+                    : await loop.InvokeAsync(() => supervisor.StopEverything(Progress));
+                await responder.Result(outcome.ExitCode, outcome.Message);
+                if (request.ConfigPath is null) await ShutdownAfterAnswer(responder);
+                return;
+            case "kill":
+                await loop.InvokeAsync(supervisor.KillEverything);
+                await responder.Result(ExitCodes.Ok, "daemon killed");
+                await ShutdownAfterAnswer(responder);
+                return;
+            default:
+                await responder.Result(ExitCodes.Usage, $"the daemon does not know the command '{request.Command}'");
+                return;
+        }
+        await responder.Result(outcome.ExitCode, outcome.Message);
+    }
+
+    /// <summary>The CLI must read the answer before the daemon (and its socket) goes away.</summary>
+    async Task ShutdownAfterAnswer(IControlResponder responder)
+    {
+        if (responder is QueuedResponder queued)
+            await queued.Pumped.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        requestShutdown();
+    }
+}
