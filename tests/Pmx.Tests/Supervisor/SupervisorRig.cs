@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Win32.SafeHandles;
 using Pmx.Config;
+using Pmx.Control;
 using Pmx.Processes;
 using Pmx.Supervisor;
 
