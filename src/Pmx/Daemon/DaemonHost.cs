@@ -61,8 +61,9 @@ internal sealed class DaemonHost
         }).AddFilter(_ => true));
         var log = loggerFactory.CreateLogger("pmx");
         using var loop = new SupervisorLoop();
-        using var pump = new OutputPump();
+        // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
+        using var pump = new OutputPump();
         var supervisor = new Supervisor.Supervisor(new LinuxProcessHost(Environment.ProcessPath!),
             new WorkerPlumbing(logs, pump), TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var reaper = new ChildReaper(supervisor.OnChildExited);
@@ -109,7 +110,9 @@ internal sealed class DaemonHost
     {
         context.Cancel = true;
         // A second Ctrl-C while stopping means "now": the workers die with us (PDEATHSIG in foreground).
-        if (Interlocked.Increment(ref _stopSignals) > 1) Environment.Exit(ExitCodes.Failure);
+        // Only SIGINT: an orchestrator may well send SIGTERM twice and still means "gracefully".
+        if (Interlocked.Increment(ref _stopSignals) > 1 && context.Signal == PosixSignal.SIGINT && _foreground)
+            Environment.Exit(ExitCodes.Failure);
         _shutdown.TrySetResult();
     }
 
