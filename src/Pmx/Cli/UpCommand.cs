@@ -15,7 +15,7 @@ internal static class UpCommand
         var environment = DaemonConnection.CurrentEnvironment();
         if (noDaemon)
             return Daemon.DaemonHost.RunForeground((supervisor, progress) =>
-                supervisor.Up(loaded.Apps, environment, fullPath, progress));
+                supervisor.Up(loaded.Apps, environment, fullPath, progress, envName));
         return DaemonConnection.Send(new ControlRequest
         {
             Command = "up", Apps = loaded.Apps, Environment = environment, ConfigPath = fullPath, EnvName = envName,

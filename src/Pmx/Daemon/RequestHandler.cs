@@ -27,7 +27,7 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
                 else await responder.Result(ExitCodes.Ok, details: details);
                 return;
             case "up":
-                outcome = await loop.InvokeAsync(() => supervisor.Up(request.Apps ?? [], env, request.ConfigPath, Progress));
+                outcome = await loop.InvokeAsync(() => supervisor.Up(request.Apps ?? [], env, request.ConfigPath, Progress, request.EnvName));
                 break;
             case "start":
                 outcome = request.Apps is [var spec]
@@ -36,7 +36,23 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
                 break;
             case "stop": outcome = await loop.InvokeAsync(() => supervisor.Stop(target, Progress)); break;
             case "restart": outcome = await loop.InvokeAsync(() => supervisor.Restart(target, Progress)); break;
-            case "reload": outcome = await loop.InvokeAsync(() => supervisor.Reload(target, Progress)); break;
+            case "reload":
+                var sources = await loop.InvokeAsync(() => Task.FromResult(supervisor.ConfigSources(target)));
+                var fresh = new Dictionary<string, Config.AppSpec>(StringComparer.Ordinal);
+                foreach (var (path, envName) in sources)
+                {
+                    if (!File.Exists(path)) continue; // the file is gone: reload with what pmx has
+                    var loaded = Config.ConfigLoader.Load(path, envName);
+                    if (!loaded.IsValid)
+                    {
+                        await responder.Result(ExitCodes.Usage, $"not reloading: {path} has errors (the running apps are untouched)\n"
+                            + string.Join("\n", loaded.Errors.Select(e => e.ToString())));
+                        return;
+                    }
+                    foreach (var app in loaded.Apps) fresh[app.Name] = app;
+                }
+                outcome = await loop.InvokeAsync(() => supervisor.Reload(target, Progress, fresh));
+                break;
             case "delete": outcome = await loop.InvokeAsync(() => supervisor.Delete(target, Progress)); break;
             case "scale":
                 outcome = await loop.InvokeAsync(() => supervisor.Scale(target, request.Args.FirstOrDefault() ?? "", Progress));

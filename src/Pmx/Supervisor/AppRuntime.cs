@@ -14,5 +14,7 @@ internal sealed class AppRuntime(AppSpec spec, IReadOnlyDictionary<string, strin
     public IListenSocket? SharedSocket { get; set; }
     /// <summary>The ecosystem file the app came from, so `pmx down -c FILE` finds it.</summary>
     public string? ConfigPath { get; set; }
+    /// <summary>The --env NAME the app was started with, to re-read its file the same way on reload.</summary>
+    public string? EnvName { get; set; }
     public string Name => Spec.Name;
 }

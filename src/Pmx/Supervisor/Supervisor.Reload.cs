@@ -7,8 +7,29 @@ namespace Pmx.Supervisor;
 // fails, the reload stops there and the old workers keep serving.
 internal sealed partial class Supervisor
 {
-    public Task<CommandOutcome> Reload(string target, Action<string> progress) =>
-        ForEachApp(target, app => app.Operations.Enqueue(() => ReloadApp(app, progress)));
+    /// <summary>
+    /// Reloads apps; <paramref name="fromConfig"/> holds their specs freshly read from their ecosystem
+    /// files, so a reload picks up what changed there (PM2 users expect `reload` to apply new env/args).
+    /// </summary>
+    public Task<CommandOutcome> Reload(string target, Action<string> progress,
+        IReadOnlyDictionary<string, AppSpec>? fromConfig = null) =>
+        ForEachApp(target, app => app.Operations.Enqueue(() =>
+        {
+            if (fromConfig?.GetValueOrDefault(app.Name) is { } fresh && !AppSpecs.AreEquivalent(app.Spec, fresh with { Instances = app.Spec.Instances }))
+            {
+                if (fresh.Port != app.Spec.Port || fresh.Host != app.Spec.Host || fresh.ReusePort != app.Spec.ReusePort || fresh.ExecMode != app.Spec.ExecMode)
+                    return Task.FromResult(CommandOutcome.Failed(
+                        $"{app.Name}: its port, host, reuse_port or exec_mode changed in {app.ConfigPath}; a reload keeps the listening socket, so run 'pmx up' to apply that (it restarts the app)"));
+                progress($"{app.Name}: picked up the changes in {Path.GetFileName(app.ConfigPath)}");
+                app.Spec = fresh with { Instances = app.Spec.Instances };
+            }
+            return ReloadApp(app, progress);
+        }));
+
+    /// <summary>The ecosystem files (and --env names) of the apps a reload of <paramref name="target"/> touches.</summary>
+    public IReadOnlyList<(string ConfigPath, string? EnvName)> ConfigSources(string target) =>
+        _apps.Values.Where(a => (target == "all" || a.Name == target) && a.ConfigPath != null)
+            .Select(a => (a.ConfigPath!, a.EnvName)).Distinct().ToList();
 
     async Task<CommandOutcome> ReloadApp(AppRuntime app, Action<string> progress)
     {

@@ -8,7 +8,7 @@ namespace Pmx.Supervisor;
 internal sealed partial class Supervisor
 {
     public async Task<CommandOutcome> Up(IReadOnlyList<AppSpec> specs, IReadOnlyDictionary<string, string> environment,
-        string? configPath, Action<string> progress)
+        string? configPath, Action<string> progress, string? envName = null)
     {
         var work = new List<Task<CommandOutcome>>();
         foreach (var spec in specs)
@@ -16,12 +16,14 @@ internal sealed partial class Supervisor
             if (!_apps.TryGetValue(spec.Name, out var app))
             {
                 app = Register(spec, environment, configPath);
+                app.EnvName = envName;
                 progress($"{spec.Name}: starting {Plural(spec.Instances, "instance")}");
                 work.Add(app.Operations.Enqueue(() => StartApp(app, progress)));
                 continue;
             }
             var existing = app;
             existing.ConfigPath = configPath ?? existing.ConfigPath;
+            existing.EnvName = envName;
             work.Add(existing.Operations.Enqueue(() => Reconcile(existing, spec, environment, progress)));
         }
         if (configPath != null)
