@@ -65,9 +65,10 @@ public sealed class PmxSandbox : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try { await Pmx(cts.Token, "kill"); } catch { /* fall through to the hard cleanup */ }
-        foreach (var pid in ProcessesOfThisHome()) Kill(pid);
+        // The daemon first, so it cannot start a replacement after the sweep below.
         var pidFile = Path.Combine(Home, "daemon.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var daemonPid)) Kill(daemonPid);
+        foreach (var pid in ProcessesOfThisHome()) Kill(pid);
         if (File.Exists(DaemonLog))
         {
             Console.WriteLine("---- daemon.log ----");

@@ -93,18 +93,20 @@ internal sealed class Commands
     public int Signal([Argument] string signal, [Argument] string target) => DaemonCommands.OnApp("signal", target, signal);
 
     /// <summary>Save the running process list to PMX_HOME/dump.toml.</summary>
+    /// <param name="force">Save even when nothing runs (empties the saved list).</param>
     [Command("save")]
-    public int Save() => NotAvailable("save");
+    public int Save(bool force = false) => DaemonCommands.OnApp("save", "all", force ? ["--force"] : []);
 
     /// <summary>Start what the last 'pmx save' recorded.</summary>
+    /// <param name="noDaemon">Supervise in the foreground (what the systemd unit of 'pmx startup' runs).</param>
     [Command("resurrect")]
-    public int Resurrect() => NotAvailable("resurrect");
+    public int Resurrect(bool noDaemon = false) => ResurrectCommand.Run(noDaemon);
 
     /// <summary>Print (or install) a systemd unit that resurrects pmx at boot.</summary>
     /// <param name="system">Init system (only systemd for now).</param>
     /// <param name="install">Write the unit instead of printing it.</param>
     [Command("startup")]
-    public int Startup([Argument] string system = "systemd", bool install = false) => NotAvailable("startup");
+    public int Startup([Argument] string system = "systemd", bool install = false) => StartupCommand.Run(system, install);
 
     /// <summary>Validate an ecosystem file and print what would run, without starting anything.</summary>
     /// <param name="config">-c, The ecosystem file to read.</param>
@@ -122,11 +124,5 @@ internal sealed class Commands
     {
         Console.Out.WriteLine(BuildInfo.Version);
         return ExitCodes.Ok;
-    }
-
-    static int NotAvailable(string verb)
-    {
-        Console.Error.WriteLine($"pmx: '{verb}' is not available yet in this build.");
-        return ExitCodes.Failure;
     }
 }

@@ -90,11 +90,13 @@ internal sealed class DaemonHost
                 exitCode = started.ExitCode;
                 _shutdown.TrySetResult();
             }
+            else Sockets.SystemdNotifier.Notify($"READY=1\nSTATUS=supervising, every app started\nMAINPID={Environment.ProcessId}");
         }
 
         _shutdown.Task.GetAwaiter().GetResult();
         if (Volatile.Read(ref _stopSignals) > 0 || exitCode != 0)
         {
+            if (_foreground) Sockets.SystemdNotifier.Notify("STOPPING=1");
             log.LogInformation("stopping every app before exiting");
             loop.InvokeAsync(() => supervisor.StopEverything(line => log.LogInformation("{Line}", line))).GetAwaiter().GetResult();
         }

@@ -67,6 +67,17 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
                 await responder.Result(outcome.ExitCode, outcome.Message);
                 if (request.ConfigPath is null) await ShutdownAfterAnswer(responder);
                 return;
+            case "save":
+                var saved = await loop.InvokeAsync(() => Task.FromResult(supervisor.Apps.ToList()));
+                if (saved.Count == 0 && !request.Args.Contains("--force"))
+                {
+                    await responder.Result(ExitCodes.Failure, $"nothing is running; saving would empty {home.DumpPath}. Use 'pmx save --force' to do that on purpose");
+                    return;
+                }
+                var dump = await loop.InvokeAsync(() => Task.FromResult(DumpFile.Render(saved, DateTimeOffset.Now)));
+                DumpFile.WriteAtomically(home.DumpPath, dump);
+                await responder.Result(ExitCodes.Ok, $"saved {saved.Count} app{(saved.Count == 1 ? "" : "s")} ({saved.Sum(a => a.Slots.Count)} instances) to {home.DumpPath}");
+                return;
             case "kill":
                 await loop.InvokeAsync(supervisor.KillEverything);
                 await responder.Result(ExitCodes.Ok, "daemon killed");

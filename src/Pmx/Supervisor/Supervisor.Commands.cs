@@ -192,9 +192,13 @@ internal sealed partial class Supervisor
     /// <summary>SIGKILLs every worker's process group at once (pmx kill).</summary>
     public void KillEverything()
     {
-        foreach (var worker in _workersByPid.Values) _host.SignalGroup(worker.Pid, Processes.SignalNames.SIGKILL);
         foreach (var app in _apps.Values)
             foreach (var slot in app.Slots) { slot.CancelRestart(); slot.Phase = SlotPhase.Stopped; }
+        foreach (var worker in _workersByPid.Values)
+        {
+            if (worker.State != WorkerState.Stopping) worker.MarkStopping();
+            _host.SignalGroup(worker.Pid, Processes.SignalNames.SIGKILL);
+        }
     }
 
     /// <summary>True when any slot of any app ended errored (foreground mode's exit code).</summary>

@@ -155,6 +155,7 @@ internal sealed partial class Supervisor
         slot.RecentExits.Enqueue(new Control.ExitRecord(now, slot.LastExit, worker.Uptime(now)));
         while (slot.RecentExits.Count > 5) slot.RecentExits.Dequeue();
         if (wasStopping && !worker.MissedReadiness) return; // a stop pmx asked for: the stopper decides what's next
+        if (slot.Phase != SlotPhase.Running) return; // stopped or killed meanwhile: nothing to restart
         ApplyRestartPolicy(app, slot, worker, now);
     }
 
