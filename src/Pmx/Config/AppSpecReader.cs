@@ -213,15 +213,13 @@ internal static partial class AppSpecReader
         }
     }
 
-    /// <summary>Shape only (5 or 6 fields of cron characters); the scheduler checks each field's range.</summary>
+    /// <summary>Checked with the same parser the scheduler uses, so a value that passes here always schedules.</summary>
     static string? ReadCron(AppFieldReader r)
     {
         var cron = r.String("cron_restart");
         if (cron is null) return null;
-        var fields = cron.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-        var shapeOk = fields.Length is 5 or 6 && fields.All(f => f.All(c => char.IsAsciiLetterOrDigit(c) || c is '*' or '/' or ',' or '-' or '?'));
-        if (!shapeOk)
-            r.Error("cron_restart", $"'cron_restart' in {r.Label} must be a cron expression of 5 fields such as \"0 3 * * *\" (got \"{cron}\")");
+        if (!Schedules.CronSchedule.TryParse(cron, out _, out var why))
+            r.Error("cron_restart", $"'cron_restart' in {r.Label} must be a cron expression of 5 fields such as \"0 3 * * *\" (or 6 with seconds); \"{cron}\": {why}");
         return cron;
     }
 

@@ -17,4 +17,9 @@ internal sealed class AppRuntime(AppSpec spec, IReadOnlyDictionary<string, strin
     /// <summary>The --env NAME the app was started with, to re-read its file the same way on reload.</summary>
     public string? EnvName { get; set; }
     public string Name => Spec.Name;
+    /// <summary>cron_restart's next firing.</summary>
+    public ITimer? CronTimer { get; set; }
+    public IDisposable? Watcher { get; set; }
+    public ITimer? WatchDebounce { get; set; }
+    public string? LastWatchedChange { get; set; }
 }

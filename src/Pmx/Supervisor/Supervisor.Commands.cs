@@ -82,6 +82,7 @@ internal sealed partial class Supervisor
     void Forget(AppRuntime app)
     {
         _apps.Remove(app.Name);
+        DisarmTriggers(app);
         foreach (var slot in app.Slots) slot.OwnSocket?.Dispose();
         app.SharedSocket?.Dispose();
         app.SharedSocket = null;
@@ -168,11 +169,12 @@ internal sealed partial class Supervisor
     public AppRuntime? Find(string name) => _apps.GetValueOrDefault(name);
 
     /// <summary>Samples CPU and memory of every live worker (called on a timer by the daemon).</summary>
-    public void SampleResources(Func<int, (TimeSpan Cpu, long Rss)?> read)
+    public void SampleResources(Func<int, (TimeSpan Cpu, long Rss)?> read, Func<int, long> processGroupRss)
     {
         var now = _time.GetUtcNow();
         foreach (var worker in _workersByPid.Values)
             if (read(worker.Pid) is { } sample) worker.Cpu.Sample(sample.Cpu, sample.Rss, now);
+        CheckMemory(processGroupRss);
     }
 
     /// <summary>Stops every app gracefully, in parallel (down, SIGTERM in foreground mode).</summary>

@@ -22,6 +22,7 @@ internal sealed partial class Supervisor
                         $"{app.Name}: its port, host, reuse_port or exec_mode changed in {app.ConfigPath}; a reload keeps the listening socket, so run 'pmx up' to apply that (it restarts the app)"));
                 progress($"{app.Name}: picked up the changes in {Path.GetFileName(app.ConfigPath)}");
                 app.Spec = fresh with { Instances = app.Spec.Instances };
+                ArmTriggers(app);
             }
             return ReloadApp(app, progress);
         }));
@@ -37,44 +38,50 @@ internal sealed partial class Supervisor
         foreach (var slot in app.Slots.ToList())
         {
             if (!app.Slots.Contains(slot)) continue;
-            if (slot.Current is not { IsAlive: true } old)
-            {
-                // Nothing serves this slot (stopped, errored, or between restarts): start it afresh.
-                slot.CancelRestart();
-                slot.Phase = SlotPhase.Running;
-                slot.UnstableExits = 0;
-                var fresh = SpawnWorker(app, slot, progress);
-                slot.Current = fresh;
-                if (fresh is null) return CommandOutcome.Failed($"reload of {app.Name} stopped at {app.Name}#{slot.Index}: {slot.LastExit}");
-                var why = await WaitOnline(app, fresh);
-                if (why != null) return CommandOutcome.Failed($"reload of {app.Name} stopped: {why}");
-                progress($"{fresh.Label} pid {fresh.Pid} online (was not running)");
-                continue;
-            }
-
-            var incoming = SpawnWorker(app, slot, progress);
-            if (incoming is null)
-            {
-                slot.Phase = SlotPhase.Running; // the old worker still serves
-                return CommandOutcome.Failed($"reload of {app.Name} stopped at {app.Name}#{slot.Index}: {slot.LastExit}; the old workers keep serving");
-            }
-            slot.Incoming = incoming;
-            var failure = await WaitOnline(app, incoming);
-            if (failure != null)
-            {
-                await StopWorker(app, incoming, progress);
-                slot.Incoming = null;
+            if (await ReloadSlot(app, slot, progress) is { } failure)
                 return CommandOutcome.Failed($"reload of {app.Name} stopped: {failure}; the old workers keep serving");
-            }
-            var readyIn = HumanDuration.Format((incoming.OnlineAt ?? _time.GetUtcNow()) - incoming.StartedAt);
-            slot.Incoming = null;
-            slot.Current = incoming;
-            slot.Restarts++;
-            slot.UnstableExits = 0;
-            var stopped = await StopWorker(app, old, progress);
-            progress($"{incoming.Label} pid {incoming.Pid} ready in {readyIn}; old {stopped}");
         }
         return CommandOutcome.Ok($"{app.Name} reloaded ({app.Slots.Count} instance{(app.Slots.Count == 1 ? "" : "s")}) in {HumanDuration.Format(_time.GetUtcNow() - started)}");
+    }
+
+    /// <summary>Replaces one slot's worker: null when the new one serves, else why it does not.</summary>
+    async Task<string?> ReloadSlot(AppRuntime app, Slot slot, Action<string> progress)
+    {
+        if (slot.Current is not { IsAlive: true } old)
+        {
+            // Nothing serves this slot (stopped, errored, or between restarts): start it afresh.
+            slot.CancelRestart();
+            slot.Phase = SlotPhase.Running;
+            slot.UnstableExits = 0;
+            var fresh = SpawnWorker(app, slot, progress);
+            slot.Current = fresh;
+            if (fresh is null) return $"{app.Name}#{slot.Index}: {slot.LastExit}";
+            if (await WaitOnline(app, fresh) is { } why) return why;
+            progress($"{fresh.Label} pid {fresh.Pid} online (was not running)");
+            return null;
+        }
+
+        var incoming = SpawnWorker(app, slot, progress);
+        if (incoming is null)
+        {
+            slot.Phase = SlotPhase.Running; // the old worker still serves
+            return $"{app.Name}#{slot.Index}: {slot.LastExit}";
+        }
+        slot.Incoming = incoming;
+        if (await WaitOnline(app, incoming) is { } failure)
+        {
+            await StopWorker(app, incoming, progress);
+            slot.Incoming = null;
+            return failure;
+        }
+        var readyIn = HumanDuration.Format((incoming.OnlineAt ?? _time.GetUtcNow()) - incoming.StartedAt);
+        slot.Incoming = null;
+        slot.Current = incoming;
+        slot.Restarts++;
+        slot.UnstableExits = 0;
+        var stopped = await StopWorker(app, old, progress);
+        progress($"{incoming.Label} pid {incoming.Pid} ready in {readyIn}; old {stopped}");
+        return null;
     }
 
     public Task<CommandOutcome> Scale(string name, string countText, Action<string> progress)

@@ -58,6 +58,7 @@ internal sealed partial class Supervisor
         var app = new AppRuntime(spec, environment) { ConfigPath = configPath };
         for (var i = 0; i < spec.Instances; i++) app.Slots.Add(new Slot(i));
         _apps[spec.Name] = app;
+        ArmTriggers(app);
         return app;
     }
 
@@ -88,6 +89,7 @@ internal sealed partial class Supervisor
         {
             progress($"{app.Name}: config changed; reloading");
             app.Spec = spec;
+            ArmTriggers(app);
             var reloaded = await ReloadApp(app, progress);
             if (reloaded.ExitCode != 0) return reloaded;
             return await ScaleTo(app, spec.Instances, progress);
@@ -98,6 +100,7 @@ internal sealed partial class Supervisor
         app.SharedSocket?.Dispose();
         app.SharedSocket = null;
         app.Spec = spec;
+        ArmTriggers(app);
         app.Slots.Clear();
         for (var i = 0; i < spec.Instances; i++) app.Slots.Add(new Slot(i));
         return await StartApp(app, progress);
