@@ -104,6 +104,10 @@ public class OperationsTests
         var restarted = await sandbox.List(ct);
         await Assert.That(restarted.All(r => r.Status == "online" && r.Restarts == 1)).IsTrue();
         await Assert.That(restarted.Select(r => r.Pid).Intersect(started.Select(r => r.Pid))).IsEmpty();
+        await sandbox.PmxOk(ct, "stop", "adhoc");
+        await Assert.That((await sandbox.List(ct)).All(r => r.Status == "stopped" && r.Pid == 0)).IsTrue();
+        await sandbox.PmxOk(ct, "start", "adhoc");
+        await Assert.That((await sandbox.List(ct)).Count(r => r.Status == "online")).IsEqualTo(2);
         await sandbox.PmxOk(ct, "delete", "adhoc");
         await Assert.That(await sandbox.List(ct)).IsEmpty();
         var unknown = await sandbox.Pmx(ct, "stop", "adhoc");

@@ -13,11 +13,7 @@ internal static class CheckCommand
     public static int Run(string configPath, string? envName)
     {
         var result = ConfigLoader.Load(configPath, envName);
-        foreach (var warning in result.Warnings)
-            Console.Error.WriteLine(warning);
-        foreach (var error in result.Errors)
-            Console.Error.WriteLine(error.HasLocation ? error.ToString() : "pmx: " + error);
-        if (!result.IsValid) return ExitCodes.Usage;
+        if (!ConfigReport.Print(result)) return ExitCodes.Usage;
 
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(configPath)) ?? "/";
         foreach (var line in AppSummary.Lines(result.Apps, baseDirectory))

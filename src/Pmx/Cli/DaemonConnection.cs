@@ -57,6 +57,13 @@ internal static class DaemonConnection
         return result.ExitCode;
     }
 
+    /// <summary>Asks the daemon quietly (nothing printed); null when no daemon runs.</summary>
+    public static ControlResult? Query(ControlRequest request)
+    {
+        try { return ControlClient.SendAsync(Home.SocketPath, request, _ => { }, CancellationToken.None).GetAwaiter().GetResult(); }
+        catch (DaemonNotRunningException) { return null; }
+    }
+
     /// <summary>Re-executes this binary as `pmx daemon` in its own session, then waits for its socket.</summary>
     static async Task<bool> StartDaemon(CancellationToken ct)
     {

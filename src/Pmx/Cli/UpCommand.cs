@@ -26,15 +26,7 @@ internal static class UpCommand
     /// <summary>Loads and validates; prints errors (exit 2) and warnings. Null when invalid.</summary>
     public static ConfigLoadResult? Load(string configPath, string? envName)
     {
-        if (!File.Exists(configPath))
-        {
-            Console.Error.WriteLine($"pmx: cannot read '{configPath}': no such file (run pmx in the folder holding it, or pass -c FILE)");
-            return null;
-        }
         var result = ConfigLoader.Load(configPath, envName);
-        foreach (var warning in result.Warnings) Console.Error.WriteLine("pmx: warning: " + warning);
-        if (result.IsValid) return result;
-        foreach (var error in result.Errors) Console.Error.WriteLine(error.ToString());
-        return null;
+        return ConfigReport.Print(result) ? result : null;
     }
 }
