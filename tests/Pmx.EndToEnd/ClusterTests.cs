@@ -13,6 +13,8 @@ public class ClusterTests
         public PmxSandbox Sandbox { get; } = sandbox;
         public int Port { get; } = port;
 
+        public string ReusePort { get; set; } = "shared";
+
         public void WriteVersion(string tag, int instances = 4, string extraArgs = "", int listenTimeoutMs = 5000) =>
             Sandbox.WriteConfig($"""
                 [[apps]]
@@ -23,6 +25,7 @@ public class ClusterTests
                 exec_mode = "cluster"
                 port = {Port}
                 host = "127.0.0.1"
+                reuse_port = "{ReusePort}"
                 wait_ready = true
                 listen_timeout = {listenTimeoutMs}
                 kill_signal = "SIGTERM"
@@ -32,9 +35,9 @@ public class ClusterTests
         public ValueTask DisposeAsync() => Sandbox.DisposeAsync();
     }
 
-    static async Task<Cluster> StartCluster(CancellationToken ct, int instances = 4)
+    static async Task<Cluster> StartCluster(CancellationToken ct, int instances = 4, string reusePort = "shared")
     {
-        var cluster = new Cluster(new PmxSandbox(), PmxSandbox.FreePort());
+        var cluster = new Cluster(new PmxSandbox(), PmxSandbox.FreePort()) { ReusePort = reusePort };
         cluster.WriteVersion("v1", instances);
         var up = await cluster.Sandbox.Pmx(ct, "up");
         await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stdout + up.Stderr);
@@ -116,6 +119,26 @@ public class ClusterTests
             await load.SucceededAfter(load.Succeeded + 30, ct);
         }
         await Assert.That(load.Failures).IsEmpty();
+    }
+
+    [Test, Timeout(120_000)]
+    public async Task PerInstanceSocketsSurviveReloadAndScaleDownSteersAwayBeforeClosing(CancellationToken ct)
+    {
+        await using var cluster = await StartCluster(ct, reusePort: "per_instance");
+        await using var load = new LoadClient(cluster.Port, concurrency: 4, keepAlive: false);
+        await load.SucceededAfter(50, ct);
+        cluster.WriteVersion("v2");
+        var reload = await cluster.Sandbox.Pmx(ct, "reload", "web");
+        await Assert.That(reload.ExitCode).IsEqualTo(0).Because(reload.Stderr);
+        foreach (var (count, expected) in new[] { ("2", 2), ("+2", 4), ("1", 1) })
+        {
+            var scale = await cluster.Sandbox.Pmx(ct, "scale", "web", count);
+            await Assert.That(scale.ExitCode).IsEqualTo(0).Because(scale.Stdout + scale.Stderr);
+            await Assert.That((await cluster.Sandbox.List(ct)).Count).IsEqualTo(expected);
+            await load.SucceededAfter(load.Succeeded + 30, ct);
+        }
+        await Assert.That(load.Failures).IsEmpty();
+        await EveryResponseComesFrom(cluster, "v2");
     }
 
     [Test, Timeout(120_000)]

@@ -58,5 +58,24 @@ internal sealed class TcpListenSocket : IListenSocket
         }
     }
 
+    /// <summary>Connections waiting in the accept queue (tcp_info.tcpi_unacked is sk_ack_backlog on a listener).</summary>
+    public int AcceptQueueLength
+    {
+        get
+        {
+            const int IpProtoTcp = 6, TcpInfo = 11, UnackedOffset = 24;
+            var info = new byte[104];
+            var length = _socket.GetRawSocketOption(IpProtoTcp, TcpInfo, info);
+            return length >= UnackedOffset + 4 ? BitConverter.ToInt32(info, UnackedOffset) : 0;
+        }
+    }
+
+    /// <summary>Sends new connections of this socket's reuseport group only to its first <paramref name="count"/> members.</summary>
+    public void SpreadOver(int count)
+    {
+        if (Pmx.Interop.Interop.AttachReuseportSpread(_socket.SafeHandle, (uint)count) != 0)
+            throw new ListenException($"cannot steer the SO_REUSEPORT group of {Endpoint}: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
+
     public void Dispose() => _socket.Dispose();
 }

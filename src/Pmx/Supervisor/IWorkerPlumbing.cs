@@ -11,6 +11,10 @@ internal interface IListenSocket : IDisposable
     SafeHandle Handle { get; }
     /// <summary>"127.0.0.1:8080", for messages.</summary>
     string Endpoint { get; }
+    /// <summary>Connections accepted by the kernel and not yet by a worker.</summary>
+    int AcceptQueueLength { get; }
+    /// <summary>reuse_port = "per_instance": new connections go only to the group's first <paramref name="count"/> sockets.</summary>
+    void SpreadOver(int count);
 }
 
 /// <summary>What a worker said on its readiness channels (sd_notify or Node IPC).</summary>

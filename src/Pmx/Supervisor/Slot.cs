@@ -29,7 +29,7 @@ internal sealed class Slot(int index)
     public Queue<ExitRecord> RecentExits { get; } = new();
     public ITimer? RestartTimer { get; set; }
     /// <summary>Per-instance listen socket (reuse_port = "per_instance"); survives worker generations.</summary>
-    public IDisposable? OwnSocket { get; set; }
+    public IListenSocket? OwnSocket { get; set; }
 
     public void CancelRestart()
     {

@@ -101,6 +101,30 @@ internal sealed partial class Supervisor
         return target >= 0;
     }
 
+    static bool UsesPerInstanceSockets(AppRuntime app) =>
+        app.Spec.ExecMode == ExecMode.Cluster && app.Spec.ReusePort == ReusePortMode.PerInstance && app.Spec.Port != null;
+
+    /// <summary>How long a handshake that the kernel already routed to a removed socket may take to land in its queue.</summary>
+    static readonly TimeSpan HandshakeGrace = TimeSpan.FromMilliseconds(300);
+    static readonly TimeSpan DrainDeadline = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Closing a SO_REUSEPORT socket resets every connection queued on it (unless tcp_migrate_req is
+    /// on). So before a removed slot's socket closes: steer new connections to the kept sockets
+    /// (classic BPF on the group), let handshakes in flight land, and let the slot's still-running
+    /// worker accept what is queued.
+    /// </summary>
+    async Task SteerAwayFrom(AppRuntime app, IReadOnlyList<Slot> removed, int kept, Action<string> progress)
+    {
+        app.Slots[0].OwnSocket?.SpreadOver(kept);
+        await Task.Delay(HandshakeGrace, _time);
+        var waited = _time.GetUtcNow();
+        while (removed.Any(slot => slot.OwnSocket is { AcceptQueueLength: > 0 }) && _time.GetUtcNow() - waited < DrainDeadline)
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time);
+        var left = removed.Sum(slot => slot.OwnSocket?.AcceptQueueLength ?? 0);
+        if (left > 0) progress($"{app.Name}: {left} connections still queued on removed sockets after {HumanDuration.Format(DrainDeadline)}; closing anyway");
+    }
+
     async Task<CommandOutcome> ScaleTo(AppRuntime app, int target, Action<string> progress)
     {
         var from = app.Slots.Count;
@@ -123,11 +147,13 @@ internal sealed partial class Supervisor
                 else failures.Add(why);
             }
             if (failures.Count > 0) return CommandOutcome.Failed($"scale {app.Name} to {target}: " + string.Join("; ", failures));
+            if (UsesPerInstanceSockets(app)) app.Slots[0].OwnSocket?.SpreadOver(target);
         }
         else if (target < from)
         {
             // Highest instances go first, each through the graceful stop path; the shared socket stays open.
             var removed = app.Slots.Where(s => s.Index >= target).OrderByDescending(s => s.Index).ToList();
+            if (UsesPerInstanceSockets(app) && target > 0) await SteerAwayFrom(app, removed, target, progress);
             var messages = await Task.WhenAll(removed.Select(slot => StopSlot(app, slot, progress)));
             foreach (var message in messages.Where(m => m != null)) progress(message!);
             foreach (var slot in removed)

@@ -97,8 +97,7 @@ internal sealed partial class Supervisor
         if (app.Spec.ExecMode != ExecMode.Cluster || app.Spec.Port is null) return null;
         if (app.Spec.ReusePort == ReusePortMode.PerInstance)
         {
-            slot.OwnSocket ??= _plumbing.Listen(app.Spec);
-            return (IListenSocket)slot.OwnSocket;
+            return slot.OwnSocket ??= _plumbing.Listen(app.Spec);
         }
         return app.SharedSocket ??= _plumbing.Listen(app.Spec);
     }
