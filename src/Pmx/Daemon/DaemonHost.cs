@@ -42,6 +42,8 @@ internal sealed class DaemonHost
         // As PID 1 we reap orphans anyway; elsewhere becoming a subreaper makes them ours to reap.
         if (ProcessSetup.CurrentPid != 1) ProcessSetup.TryBecomeSubreaper();
         _home.EnsureExists();
+        // A long-lived daemon must not pin the folder some CLI happened to be started from.
+        if (!_foreground) Directory.SetCurrentDirectory(_home.Root);
 
         switch (ControlServer.TryCleanStaleSocketAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult())
         {
