@@ -113,6 +113,8 @@ async function main() {
     settings: { reps, cliRunsPerRep, instances: 4, killSignal: 'SIGINT', killTimeoutMs: 5000, listenTimeoutMs: 10000, drainMs: Number(process.env.DRAIN_MS || 1000), wrk: '-t1 -c32 -d4s', reloadVariants: RELOAD_VARIANTS },
     sessions: { pmx: [], pm2: [] }, plainNode: [], scale: { pmx: [], pm2: [] },
   };
+  // `pm2 --version` spawns PM2's daemon; stop it so every start below is cold for both managers.
+  await pm2.kill();
   for (let rep = 0; rep < reps; rep++) {
     const order = rep % 2 === 0 ? [pmx, pm2] : [pm2, pmx];
     for (const manager of order) results.sessions[manager === pmx ? 'pmx' : 'pm2'].push(await managerSession(manager, rep));
