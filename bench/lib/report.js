@@ -39,8 +39,9 @@ say(`Both managers run \`samples/node-express/server.js\` with the same policy: 
   `(pmx→PM2, PM2→pmx, …); every number is the **median across repetitions** unless it says otherwise. ` +
   `**Ratio = PM2 ÷ pmx** (above 1×: PM2 takes more time or memory, or serves more requests per second).`);
 say();
-say(`Noise: this machine's 2 cores are shared with another workload; the 1-minute load average was ` +
-  `${r.machine.loadavgAtStart.map((v) => v.toFixed(1)).join(' / ')} at the start and ` +
+say(`Noise: this machine's 2 cores may be shared with another workload; the 1-minute load average (which also counts ` +
+  `this benchmark's own previous step) was ` +
+  `${r.machine.loadavgAtStart.map((v) => v.toFixed(1)).join(' / ')} (1/5/15 min) at the start and ` +
   `${[...r.sessions.pmx, ...r.sessions.pm2].map((s) => s.loadavgAtStart?.[0]?.toFixed(1)).join(', ')} at the start of each session. ` +
   'Treat differences under ~20 % in time and throughput as noise.');
 const errors = [...r.sessions.pmx, ...r.sessions.pm2].filter((s) => s.error);
