@@ -157,6 +157,10 @@ internal static class MonitCommand
             {
                 // SIGINT, SIGTERM or SIGHUP: the same clean exit as q.
             }
+            catch (IOException) when (stop.IsCancellationRequested)
+            {
+                // SIGHUP because the terminal closed: the frame being drawn had nowhere to go.
+            }
         }
 
         async Task RefreshAsync(CancellationToken stop)
