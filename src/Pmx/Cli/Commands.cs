@@ -61,6 +61,10 @@ internal sealed class Commands
     [Command("list|ls")]
     public int List([Argument] string? filter = null, bool json = false) => DaemonCommands.List(json, filter);
 
+    /// <summary>Watch every instance live (cpu, memory, restarts, uptime) and the selected one's stdout; q quits.</summary>
+    [Command("monit")]
+    public int Monit() => MonitCommand.Run();
+
     /// <summary>Show everything pmx knows about one app.</summary>
     /// <param name="name">App name.</param>
     [Command("describe")]
