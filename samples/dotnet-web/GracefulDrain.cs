@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
 namespace DotnetWeb;
 
 /// <summary>
@@ -9,20 +12,25 @@ namespace DotnetWeb;
 /// (2) for DRAIN_MS (default 1500, keep it below pmx's kill_timeout) the worker keeps serving;
 /// (3) then the host stops Kestrel: it stops accepting (the shared socket stays open for the other
 ///     workers: we only close our copy of the fd), and waits for in-flight requests.
+/// (4) one race remains: Kestrel's stop closes at once every connection that has not delivered a
+///     request yet, including one it accepted a moment before it stopped accepting, whose client
+///     is about to send. So the HTTP layer learns of that close request SilentGrace later.
 /// The ordering rests on the host calling ApplicationStopping's callbacks synchronously inside
 /// StopApplication, which the host's own StopAsync calls (and waits for) before it stops any
 /// hosted service, Kestrel included.
 /// </summary>
 sealed class GracefulDrain
 {
-    readonly TimeSpan _window;
-    readonly ILogger _logger;
+    static readonly TimeSpan SilentGrace = TimeSpan.FromSeconds(1);
+
+    readonly TimeSpan _window = TimeSpan.FromMilliseconds(
+        int.TryParse(Environment.GetEnvironmentVariable("DRAIN_MS"), out var ms) && ms >= 0 ? ms : 1500);
+    ILogger? _logger;
     volatile bool _isDraining;
 
-    public GracefulDrain(IHostApplicationLifetime lifetime, ILogger logger)
+    /// <summary>Called once the app is built (the connection middleware is installed earlier).</summary>
+    public void Attach(IHostApplicationLifetime lifetime, ILogger logger)
     {
-        _window = TimeSpan.FromMilliseconds(
-            int.TryParse(Environment.GetEnvironmentVariable("DRAIN_MS"), out var ms) && ms >= 0 ? ms : 1500);
         _logger = logger;
         lifetime.ApplicationStopping.Register(Drain);
     }
@@ -32,10 +40,10 @@ sealed class GracefulDrain
     void Drain()
     {
         _isDraining = true;
-        _logger.LogInformation("stopping: answering with Connection: close for {DrainMs} ms, then Kestrel stops", _window.TotalMilliseconds);
+        _logger?.LogInformation("stopping: answering with Connection: close for {DrainMs} ms, then Kestrel stops", _window.TotalMilliseconds);
         // Blocking is the point: Kestrel's stop must not begin before the window has passed.
         Thread.Sleep(_window);
-        _logger.LogInformation("drain window over: Kestrel stops accepting and finishes in-flight requests");
+        _logger?.LogInformation("drain window over: Kestrel stops accepting and finishes in-flight requests");
     }
 
     /// <summary>
@@ -50,6 +58,28 @@ sealed class GracefulDrain
             return Task.CompletedTask;
         });
         return next(context);
+    }
+
+    /// <summary>
+    /// Kestrel connection middleware, step (4): HTTP sees Kestrel's close request SilentGrace late.
+    /// A connection whose request arrives meanwhile is answered (with Connection: close, since we
+    /// are draining) and then ends; an idle or silent one is closed when the grace is over.
+    /// </summary>
+    public static async Task DeferCloseRequests(ConnectionContext connection, Func<Task> next)
+    {
+        var kestrel = connection.Features.Get<IConnectionLifetimeNotificationFeature>();
+        if (kestrel is null) { await next(); return; }
+        using var deferred = new CancellationTokenSource();
+        using var forward = kestrel.ConnectionClosedRequested.Register(() => deferred.CancelAfter(SilentGrace));
+        connection.Features.Set<IConnectionLifetimeNotificationFeature>(new DeferredCloseRequest(kestrel, deferred.Token));
+        await next();
+    }
+
+    sealed class DeferredCloseRequest(IConnectionLifetimeNotificationFeature kestrel, CancellationToken closeRequested)
+        : IConnectionLifetimeNotificationFeature
+    {
+        public CancellationToken ConnectionClosedRequested { get; set; } = closeRequested;
+        public void RequestClose() => kestrel.RequestClose();
     }
 
     /// <summary>The test Kestrel's UseSystemd makes (sd_listen_fds(3)): LISTEN_PID names us.</summary>

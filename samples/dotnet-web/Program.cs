@@ -3,6 +3,7 @@
 // (READY=1 once Kestrel listens), and the graceful drain of DESIGN §10 on SIGTERM or SIGINT.
 // Without pmx (`dotnet run`) it listens on 127.0.0.1:$PORT, or 127.0.0.1:5000.
 using System.Net;
+using Microsoft.AspNetCore.Connections;
 using System.Runtime.InteropServices;
 using DotnetWeb;
 
@@ -19,8 +20,11 @@ builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
 builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
+var drain = new GracefulDrain();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
+    // Before any Listen: endpoint defaults apply to the endpoints created after them.
+    kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Use(GracefulDrain.DeferCloseRequests));
     // Listens on fds 3.. when LISTEN_PID is our own pid (sd_listen_fds(3)); otherwise adds nothing.
     kestrel.UseSystemd();
     if (!GracefulDrain.IsSocketActivated())
@@ -31,7 +35,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 var app = builder.Build();
-var drain = new GracefulDrain(app.Lifetime, app.Logger);
+drain.Attach(app.Lifetime, app.Logger);
 
 // SystemdLifetime stops the host on SIGTERM only; PM2's default kill_signal is SIGINT, so give
 // SIGINT the same graceful path instead of the runtime's default (exit at once).
