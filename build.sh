@@ -28,6 +28,13 @@ build() {
   ensure_native_toolchain
   say "publishing artifacts/pmx (Native AOT)"
   publish src/Pmx/Pmx.csproj artifacts
+  build_samples
+}
+
+# The apps ecosystem.toml.example runs. Framework-dependent: the SDK already ships ASP.NET Core.
+build_samples() {
+  say "publishing artifacts/samples/dotnet-web (the example's ASP.NET Core app)"
+  publish samples/dotnet-web/dotnet-web.csproj artifacts/samples/dotnet-web
 }
 
 build_test_fixtures() {
