@@ -115,6 +115,36 @@ public class OperationsTests
         await Assert.That(unknown.Stderr).Contains("no app named 'adhoc'");
     }
 
+    [Test, Timeout(60_000)]
+    public async Task SignalReachesEveryWorkerOfAnAppOrJustOneInstance(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        sandbox.WriteConfig(App("api", 2));
+        await sandbox.PmxOk(ct, "up");
+        var one = await sandbox.PmxOk(ct, "signal", "SIGTERM", "api#1");
+        await Assert.That(one.Stdout).Contains("sent SIGTERM to 1 worker of api#1");
+        // The fixture exits 0 on SIGTERM and pmx brings it back: instance 1 restarts, instance 0 does not.
+        await Poll.Until(async () => (await sandbox.List(ct)).Single(r => r.Instance == 1) is { Restarts: 1, Status: "online" },
+            TimeSpan.FromSeconds(10), "api#1 restarted after its SIGTERM", ct);
+        await Assert.That((await sandbox.List(ct)).Single(r => r.Instance == 0).Restarts).IsEqualTo(0);
+        var bad = await sandbox.Pmx(ct, "signal", "SIGNOPE", "api");
+        await Assert.That(bad.ExitCode).IsEqualTo(2);
+    }
+
+    [Test, Timeout(60_000)]
+    public async Task DownWithAConfigStopsOnlyThatFilesApps(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        var first = sandbox.WriteConfig(App("api", 1), "first.toml");
+        var second = sandbox.WriteConfig(App("jobs", 1), "second.toml");
+        await sandbox.PmxOk(ct, "up", "-c", first);
+        await sandbox.PmxOk(ct, "up", "-c", second);
+        await sandbox.PmxOk(ct, "down", "-c", first);
+        var rows = await sandbox.List(ct);
+        await Assert.That(rows.Select(r => r.Name)).IsEquivalentTo(["jobs"]);
+        await Assert.That(rows.Single().Status).IsEqualTo("online");
+    }
+
     [Test, Timeout(30_000)]
     public async Task StartupPrintsASystemdUnitThatSystemdAnalyzeAccepts(CancellationToken ct)
     {

@@ -68,6 +68,7 @@ internal static class DaemonConnection
     static async Task<bool> StartDaemon(CancellationToken ct)
     {
         Home.EnsureExists();
+        KeepDaemonLogBounded();
         var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
         var pid = DetachedLauncher.Launch([Environment.ProcessPath!, "daemon"], Home.DaemonLogPath, env);
         var deadline = DateTime.UtcNow + DaemonStartTimeout;
@@ -85,6 +86,14 @@ internal static class DaemonConnection
         Console.Error.WriteLine($"pmx: the daemon did not start (pid {pid}); the end of {Home.DaemonLogPath}:");
         foreach (var line in TailOf(Home.DaemonLogPath, 10)) Console.Error.WriteLine("  " + line);
         return false;
+    }
+
+    /// <summary>daemon.log is the daemon's stdout for its whole life; each new daemon starts a fresh one past 10 MB.</summary>
+    static void KeepDaemonLogBounded()
+    {
+        const long limit = 10 * 1024 * 1024;
+        var log = new FileInfo(Home.DaemonLogPath);
+        if (log.Exists && log.Length > limit) File.Move(log.FullName, log.FullName + ".1", overwrite: true);
     }
 
     static bool IsZombie(int pid)
