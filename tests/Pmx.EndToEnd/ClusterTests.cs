@@ -121,6 +121,32 @@ public class ClusterTests
         await Assert.That(load.Failures).IsEmpty();
     }
 
+    [Test, Timeout(60_000)]
+    public async Task APortAlreadyInUseIsAClearErrorNamingAppAddressAndErrno(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((System.Net.IPEndPoint)squatter.LocalEndpoint).Port;
+        var cluster = new Cluster(sandbox, port);
+        cluster.WriteVersion("v1", instances: 2);
+        var up = await sandbox.Pmx(ct, "up");
+        await Assert.That(up.ExitCode).IsEqualTo(1);
+        await Assert.That(up.Stderr).Contains($"cannot bind 127.0.0.1:{port} for app 'web'");
+        await Assert.That(up.Stderr).Contains("EADDRINUSE");
+        await Assert.That((await sandbox.List(ct)).All(r => r.Status == "errored")).IsTrue();
+    }
+
+    [Test, Timeout(60_000)]
+    public async Task DescribeShowsTheLastStatusLineAWorkerSent(CancellationToken ct)
+    {
+        await using var cluster = await StartCluster(ct, instances: 1);
+        cluster.WriteVersion("v2", instances: 1, extraArgs: ", \"--status\", \"warming caches\"");
+        await cluster.Sandbox.PmxOk(ct, "reload", "web");
+        var describe = await cluster.Sandbox.PmxOk(ct, "describe", "web");
+        await Assert.That(describe.Stdout).Contains("warming caches");
+    }
+
     [Test, Timeout(120_000)]
     public async Task PerInstanceSocketsSurviveReloadAndScaleDownSteersAwayBeforeClosing(CancellationToken ct)
     {

@@ -66,6 +66,8 @@ internal static class DescribeRenderer
         Field(text, "readiness", Snake(instance.Readiness.ToString()).Replace('_', ' '));
         Field(text, "restarts", process.Restarts.ToString(CultureInfo.InvariantCulture));
         if (process.StatusText is not null) Field(text, "status text", process.StatusText);
+        if (instance.LastWatchdogAt is { } ping) Field(text, "watchdog", $"last WATCHDOG=1 at {Timestamp(ping)}");
+        if (instance.AnnouncedStopping) Field(text, "stopping", "the app announced STOPPING=1 on its own");
         Field(text, "last exit", process.LastExit ?? "none yet");
         Lines(text, "recent exits", instance.RecentExits.Select(exit => $"{Timestamp(exit.At)}  {exit.Reason} after {ListRenderer.FormatUptime((long)exit.Uptime.TotalMilliseconds)}"));
         Lines(text, "logs", [instance.OutLogPath + " (stdout)", instance.ErrorLogPath + " (stderr)"]);

@@ -33,6 +33,12 @@ internal sealed record InstanceDetails
 
     /// <summary>The last few exits, oldest first, so a crash loop is visible at a glance.</summary>
     public IReadOnlyList<ExitRecord> RecentExits { get; init; } = [];
+
+    /// <summary>When the worker last sent sd_notify's WATCHDOG=1, if it ever did.</summary>
+    public DateTimeOffset? LastWatchdogAt { get; init; }
+
+    /// <summary>The worker sent STOPPING=1 without being asked to stop.</summary>
+    public bool AnnouncedStopping { get; init; }
 }
 
 /// <summary>Where an instance stands on DESIGN §4's ready signal.</summary>

@@ -61,15 +61,16 @@ internal sealed class NotifySocket : IDisposable
     /// <summary>Newline-separated KEY=VALUE assignments in one datagram (sd_notify(3)).</summary>
     public static Supervisor.ReadinessMessage Parse(string datagram)
     {
-        bool ready = false, stopping = false;
+        bool ready = false, stopping = false, watchdog = false;
         string? status = null;
         foreach (var line in datagram.Split('\n'))
         {
             if (line == "READY=1") ready = true;
             else if (line == "STOPPING=1") stopping = true;
+            else if (line == "WATCHDOG=1") watchdog = true;
             else if (line.StartsWith("STATUS=", StringComparison.Ordinal)) status = line["STATUS=".Length..];
         }
-        return new(ready, stopping, status);
+        return new(ready, stopping, status, watchdog);
     }
 
     public void Dispose()

@@ -18,7 +18,7 @@ internal interface IListenSocket : IDisposable
 }
 
 /// <summary>What a worker said on its readiness channels (sd_notify or Node IPC).</summary>
-internal readonly record struct ReadinessMessage(bool IsReady, bool IsStopping, string? Status);
+internal readonly record struct ReadinessMessage(bool IsReady, bool IsStopping, string? Status, bool IsWatchdogPing = false);
 
 /// <summary>A per-worker sd_notify socket: the path goes into NOTIFY_SOCKET.</summary>
 internal sealed record NotifyChannel(string Path, IDisposable Resource);

@@ -152,6 +152,7 @@ internal sealed partial class Supervisor
                 {
                     Process = Row(app, slot), Readiness = ReadinessOf(app.Spec, slot.Current),
                     OutLogPath = outLog, ErrorLogPath = errLog, RecentExits = slot.RecentExits.ToList(),
+                    LastWatchdogAt = slot.Current?.LastWatchdogAt, AnnouncedStopping = slot.Current?.AnnouncedStopping ?? false,
                 };
             }).ToList(),
         };

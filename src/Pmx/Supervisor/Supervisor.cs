@@ -127,6 +127,13 @@ internal sealed partial class Supervisor
     {
         if (worker is null || !worker.IsAlive) return;
         if (message.Status != null) worker.StatusText = message.Status;
+        if (message.IsWatchdogPing) worker.LastWatchdogAt = _time.GetUtcNow();
+        if (message.IsStopping && worker.State != WorkerState.Stopping && !worker.AnnouncedStopping)
+        {
+            // The app is shutting down on its own; its exit will follow and go through the restart policy.
+            worker.AnnouncedStopping = true;
+            _log.LogInformation("{Worker} pid {Pid} announced STOPPING=1 on its own", worker.Label, worker.Pid);
+        }
         if (message.IsReady && worker.State == WorkerState.Launching)
         {
             worker.MarkReady(_time.GetUtcNow());

@@ -26,6 +26,10 @@ internal sealed class Worker
     public ExitStatus? Exit { get; private set; }
     /// <summary>Last STATUS= line the worker sent over sd_notify.</summary>
     public string? StatusText { get; set; }
+    /// <summary>When the worker last sent WATCHDOG=1 (sd_notify's keep-alive ping).</summary>
+    public DateTimeOffset? LastWatchdogAt { get; set; }
+    /// <summary>The worker said STOPPING=1 without pmx asking it to stop.</summary>
+    public bool AnnouncedStopping { get; set; }
     /// <summary>Log pipes, readiness sockets: released when the worker is reaped.</summary>
     public List<IDisposable> Resources { get; } = [];
     public CpuMeter Cpu { get; } = new();

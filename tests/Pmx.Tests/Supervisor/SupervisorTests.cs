@@ -153,6 +153,33 @@ public class SupervisorTests
     }
 
     [Test, Timeout(10_000)]
+    public async Task TwoReloadsOfOneAppRunOneAfterTheOtherNeverInterleaved(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var spec = SupervisorRig.App() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
+        var up = rig.Up(spec);
+        await rig.Settle();
+        rig.Plumbing.SendReady(0);
+        await up;
+        var first = rig.Run(s => s.Reload("web", _ => { }));
+        var second = rig.Run(s => s.Reload("web", _ => { }));
+        await rig.Settle();
+        // Only the first reload's replacement exists until that reload has finished.
+        await Assert.That(rig.Host.Spawned.Count).IsEqualTo(2);
+        rig.Plumbing.SendReady(1);
+        await rig.Settle();
+        await rig.Exit(rig.Host.Spawned[0], ExitStatus.Exited(0));
+        await Assert.That((await first).ExitCode).IsEqualTo(0);
+        await Assert.That(rig.Host.Spawned.Count).IsEqualTo(3);
+        await Assert.That(second.IsCompleted).IsFalse();
+        rig.Plumbing.SendReady(2);
+        await rig.Settle();
+        await rig.Exit(rig.Host.Spawned[1], ExitStatus.Exited(0));
+        await Assert.That((await second).ExitCode).IsEqualTo(0);
+        await Assert.That((await rig.List()).Single().Pid).IsEqualTo(rig.Host.Spawned[2]);
+    }
+
+    [Test, Timeout(10_000)]
     public async Task UpWithAnUnchangedConfigLeavesRunningWorkersAlone(CancellationToken ct)
     {
         using var rig = new SupervisorRig();
