@@ -18,7 +18,8 @@ internal static class DumpFile
         var toml = new StringBuilder();
         toml.Append("# Written by 'pmx save' at ").Append(savedAt.ToString("u", CultureInfo.InvariantCulture))
             .Append("; 'pmx resurrect' starts these apps again.\n");
-        foreach (var app in apps) AppendApp(toml, app);
+        // An app scaled to 0 cannot be written: `instances = 0` means "one per CPU" in an ecosystem file.
+        foreach (var app in apps.Where(a => a.Slots.Count > 0)) AppendApp(toml, app);
         return toml.ToString();
     }
 

@@ -76,7 +76,9 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
                 }
                 var dump = await loop.InvokeAsync(() => Task.FromResult(DumpFile.Render(saved, DateTimeOffset.Now)));
                 DumpFile.WriteAtomically(home.DumpPath, dump);
-                await responder.Result(ExitCodes.Ok, $"saved {saved.Count} app{(saved.Count == 1 ? "" : "s")} ({saved.Sum(a => a.Slots.Count)} instances) to {home.DumpPath}");
+                var empty = saved.Where(a => a.Slots.Count == 0).Select(a => a.Name).ToList();
+                await responder.Result(ExitCodes.Ok, $"saved {saved.Count - empty.Count} app{(saved.Count - empty.Count == 1 ? "" : "s")} ({saved.Sum(a => a.Slots.Count)} instances) to {home.DumpPath}"
+                    + (empty.Count == 0 ? "" : $"; left out {string.Join(", ", empty)} (scaled to 0)"));
                 return;
             case "kill":
                 await loop.InvokeAsync(supervisor.KillEverything);
