@@ -75,7 +75,7 @@ internal sealed class DaemonHost
             Log = message => log.LogWarning("{Message}", message),
         });
         WritePidFile();
-        using var sampler = new Timer(_ => loop.Post(() => supervisor.SampleResources(ReadStats, ProcessStats.ProcessGroupRssBytes)), null, SampleInterval, SampleInterval);
+        using var sampler = new Timer(_ => loop.Post(() => supervisor.SampleResources(ReadStats, ProcessStats.RssByProcessGroup)), null, SampleInterval, SampleInterval);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
         // A detached daemon has no terminal; SIGHUP must not kill it (and it means nothing to us yet).

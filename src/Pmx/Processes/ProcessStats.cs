@@ -43,16 +43,20 @@ public static class ProcessStats
     }
 
     /// <summary>Sum of the RSS of every process whose process group is <paramref name="processGroupId"/> (a worker and its children).</summary>
-    public static long ProcessGroupRssBytes(int processGroupId)
+    public static long ProcessGroupRssBytes(int processGroupId) =>
+        RssByProcessGroup().GetValueOrDefault(processGroupId);
+
+    /// <summary>RSS summed per process group, from one pass over /proc (cheap to ask for many groups).</summary>
+    public static Dictionary<int, long> RssByProcessGroup()
     {
-        long total = 0;
+        var totals = new Dictionary<int, long>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             var name = Path.GetFileName(dir.AsSpan());
             if (name.Length == 0 || !char.IsAsciiDigit(name[0])) continue;
             if (!int.TryParse(name, CultureInfo.InvariantCulture, out var pid)) continue;
-            if (TryRead(pid, out var s) && s.ProcessGroupId == processGroupId) total += s.RssBytes;
+            if (TryRead(pid, out var s)) totals[s.ProcessGroupId] = totals.GetValueOrDefault(s.ProcessGroupId) + s.RssBytes;
         }
-        return total;
+        return totals;
     }
 }

@@ -170,12 +170,12 @@ internal sealed partial class Supervisor
     public AppRuntime? Find(string name) => _apps.GetValueOrDefault(name);
 
     /// <summary>Samples CPU and memory of every live worker (called on a timer by the daemon).</summary>
-    public void SampleResources(Func<int, (TimeSpan Cpu, long Rss)?> read, Func<int, long> processGroupRss)
+    public void SampleResources(Func<int, (TimeSpan Cpu, long Rss)?> read, Func<IReadOnlyDictionary<int, long>> rssByProcessGroup)
     {
         var now = _time.GetUtcNow();
         foreach (var worker in _workersByPid.Values)
             if (read(worker.Pid) is { } sample) worker.Cpu.Sample(sample.Cpu, sample.Rss, now);
-        CheckMemory(processGroupRss);
+        CheckMemory(rssByProcessGroup);
     }
 
     /// <summary>Stops every app gracefully, in parallel (down, SIGTERM in foreground mode).</summary>

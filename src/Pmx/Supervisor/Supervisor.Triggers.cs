@@ -57,16 +57,18 @@ internal sealed partial class Supervisor
         }), null, WatchDebounce, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>max_memory_restart: called after each resource sample with the group RSS of every worker.</summary>
-    void CheckMemory(Func<int, long> processGroupRss)
+    /// <summary>max_memory_restart: called after each resource sample; /proc is read once, and only if some app has a limit.</summary>
+    void CheckMemory(Func<IReadOnlyDictionary<int, long>> rssByProcessGroup)
     {
+        IReadOnlyDictionary<int, long>? groups = null;
         foreach (var app in _apps.Values)
         {
             if (app.Spec.MaxMemoryRestartBytes is not { } limit || app.Operations.IsBusy) continue;
             foreach (var slot in app.Slots)
             {
                 if (slot.Current is not { State: WorkerState.Online } worker) continue;
-                var rss = processGroupRss(worker.Pid);
+                groups ??= rssByProcessGroup();
+                var rss = groups.GetValueOrDefault(worker.Pid);
                 if (rss <= limit) continue;
                 var reason = $"memory {SizeValue.Format(rss)} over max_memory_restart {SizeValue.Format(limit)}";
                 _log.LogWarning("{Worker} pid {Pid} uses {Reason}; replacing it", worker.Label, worker.Pid, reason);
