@@ -66,8 +66,7 @@ public sealed class PmxSandbox : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try { await Pmx(cts.Token, "kill"); } catch { /* fall through to the hard cleanup */ }
         // The daemon first, so it cannot start a replacement after the sweep below.
-        var pidFile = Path.Combine(Home, "daemon.pid");
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var daemonPid)) Kill(daemonPid);
+        if (DaemonPid() is { } daemonPid) Kill(daemonPid);
         foreach (var pid in ProcessesOfThisHome()) Kill(pid);
         if (File.Exists(DaemonLog))
         {
@@ -75,6 +74,13 @@ public sealed class PmxSandbox : IAsyncDisposable
             Console.WriteLine(File.ReadAllText(DaemonLog));
         }
         try { Directory.Delete(Home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>The daemon's pid, or null once it is gone (it deletes its pid file as it exits, maybe right now).</summary>
+    int? DaemonPid()
+    {
+        try { return int.TryParse(File.ReadAllText(Path.Combine(Home, "daemon.pid")).Trim(), out var pid) ? pid : null; }
+        catch (IOException) { return null; }
     }
 
     /// <summary>Every live process whose environment carries PMX_HOME=this home.</summary>
