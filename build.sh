@@ -47,7 +47,8 @@ case "${1:-build}" in
   build) build ;;
   run)
     build
-    exec artifacts/pmx up -c ecosystem.toml.example
+    artifacts/pmx up -c ecosystem.toml.example
+    say "running: try 'curl http://127.0.0.1:8080/', 'artifacts/pmx list', 'artifacts/pmx reload web'; stop with 'artifacts/pmx down'"
     ;;
   test)
     build
