@@ -32,20 +32,43 @@ internal sealed partial class Supervisor
         _apps.Values.Where(a => (target == "all" || a.Name == target) && a.ConfigPath != null)
             .Select(a => (a.ConfigPath!, a.EnvName)).Distinct().ToList();
 
+    /// <summary>
+    /// One slot at a time, each replacement online before its predecessor gets kill_signal. The old
+    /// workers' drains overlap the next slots' starts (as PM2 does): capacity never drops, and the
+    /// reload ends once every old worker is gone.
+    /// </summary>
     async Task<CommandOutcome> ReloadApp(AppRuntime app, Action<string> progress)
     {
         var started = _time.GetUtcNow();
+        var draining = new List<Task>();
         foreach (var slot in app.Slots.ToList())
         {
             if (!app.Slots.Contains(slot)) continue;
-            if (await ReloadSlot(app, slot, progress) is { } failure)
+            var (failure, oldStopped) = await ReplaceSlot(app, slot, progress);
+            if (oldStopped != null) draining.Add(oldStopped);
+            if (failure != null)
+            {
+                await Task.WhenAll(draining);
                 return CommandOutcome.Failed($"reload of {app.Name} stopped: {failure}; the old workers keep serving");
+            }
         }
+        await Task.WhenAll(draining);
         return CommandOutcome.Ok($"{app.Name} reloaded ({app.Slots.Count} instance{(app.Slots.Count == 1 ? "" : "s")}) in {HumanDuration.Format(_time.GetUtcNow() - started)}");
     }
 
-    /// <summary>Replaces one slot's worker: null when the new one serves, else why it does not.</summary>
+    /// <summary>Replaces one slot's worker and waits for the old one to exit: null when the new one serves, else why not.</summary>
     async Task<string?> ReloadSlot(AppRuntime app, Slot slot, Action<string> progress)
+    {
+        var (failure, oldStopped) = await ReplaceSlot(app, slot, progress);
+        if (oldStopped != null) await oldStopped;
+        return failure;
+    }
+
+    /// <summary>
+    /// Starts the slot's replacement and, once it is online, the old worker's graceful stop (not
+    /// awaited: the returned task ends when the old worker has exited).
+    /// </summary>
+    async Task<(string? Failure, Task? OldStopped)> ReplaceSlot(AppRuntime app, Slot slot, Action<string> progress)
     {
         if (slot.Current is not { IsAlive: true } old)
         {
@@ -55,34 +78,35 @@ internal sealed partial class Supervisor
             slot.UnstableExits = 0;
             var fresh = SpawnWorker(app, slot, progress);
             slot.Current = fresh;
-            if (fresh is null) return $"{app.Name}#{slot.Index}: {slot.LastExit}";
-            if (await WaitOnline(app, fresh) is { } why) return why;
+            if (fresh is null) return ($"{app.Name}#{slot.Index}: {slot.LastExit}", null);
+            if (await WaitOnline(app, fresh) is { } why) return (why, null);
             progress($"{fresh.Label} pid {fresh.Pid} online (was not running)");
-            return null;
+            return (null, null);
         }
 
         var incoming = SpawnWorker(app, slot, progress);
         if (incoming is null)
         {
             slot.Phase = SlotPhase.Running; // the old worker still serves
-            return $"{app.Name}#{slot.Index}: {slot.LastExit}";
+            return ($"{app.Name}#{slot.Index}: {slot.LastExit}", null);
         }
         slot.Incoming = incoming;
         if (await WaitOnline(app, incoming) is { } failure)
         {
             await StopWorker(app, incoming, progress);
             slot.Incoming = null;
-            return failure;
+            return (failure, null);
         }
         var readyIn = HumanDuration.Format((incoming.OnlineAt ?? _time.GetUtcNow()) - incoming.StartedAt);
         slot.Incoming = null;
         slot.Current = incoming;
         slot.Restarts++;
         slot.UnstableExits = 0;
-        var stopped = await StopWorker(app, old, progress);
-        progress($"{incoming.Label} pid {incoming.Pid} ready in {readyIn}; old {stopped}");
-        return null;
+        return (null, ReportWhenStopped(StopWorker(app, old, progress), incoming, readyIn, progress));
     }
+
+    static async Task ReportWhenStopped(Task<string> stopping, Worker incoming, string readyIn, Action<string> progress) =>
+        progress($"{incoming.Label} pid {incoming.Pid} ready in {readyIn}; old {await stopping}");
 
     public Task<CommandOutcome> Scale(string name, string countText, Action<string> progress)
     {
