@@ -167,8 +167,6 @@ internal sealed partial class Supervisor
         _ => ReadinessState.Ready,
     };
 
-    public AppRuntime? Find(string name) => _apps.GetValueOrDefault(name);
-
     /// <summary>Samples CPU and memory of every live worker (called on a timer by the daemon).</summary>
     public void SampleResources(Func<int, (TimeSpan Cpu, long Rss)?> read, Func<IReadOnlyDictionary<int, long>> rssByProcessGroup)
     {

@@ -40,7 +40,6 @@ internal sealed partial class Supervisor
     }
 
     public IEnumerable<AppRuntime> Apps => _apps.Values;
-    public int LiveWorkerCount => _workersByPid.Count;
     public bool KillWhenParentDies { get; init; }
 
     /// <summary>Called by the reaper on its own thread for every reaped child (orphans included).</summary>
