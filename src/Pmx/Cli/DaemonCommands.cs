@@ -23,9 +23,26 @@ internal static class DaemonCommands
 
     public static int Down(string? configPath) =>
         DaemonConnection.Send(new ControlRequest { Command = "down", ConfigPath = configPath is null ? null : Path.GetFullPath(configPath) },
-            startDaemon: false, whenNotRunning: () => { Console.Out.WriteLine("pmx: no daemon is running; nothing to stop"); return ExitCodes.Ok; });
+            startDaemon: false, whenNotRunning: () => { Console.Out.WriteLine("pmx: no daemon is running; nothing to stop"); return ExitCodes.Ok; },
+            onResult: result =>
+            {
+                PrintMessage(result);
+                if (configPath is null) DaemonConnection.WaitUntilDaemonGone(DaemonExitDeadline);
+            });
 
     public static int Kill() =>
         DaemonConnection.Send(new ControlRequest { Command = "kill" }, startDaemon: false,
-            whenNotRunning: () => { Console.Out.WriteLine("pmx: no daemon is running"); return ExitCodes.Ok; });
+            whenNotRunning: () => { Console.Out.WriteLine("pmx: no daemon is running"); return ExitCodes.Ok; },
+            onResult: result =>
+            {
+                PrintMessage(result);
+                DaemonConnection.WaitUntilDaemonGone(DaemonExitDeadline);
+            });
+
+    static readonly TimeSpan DaemonExitDeadline = TimeSpan.FromSeconds(10);
+
+    static void PrintMessage(ControlResult result)
+    {
+        if (!string.IsNullOrEmpty(result.Message)) Console.Out.WriteLine(result.Message);
+    }
 }

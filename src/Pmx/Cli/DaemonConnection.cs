@@ -57,6 +57,18 @@ internal static class DaemonConnection
         return result.ExitCode;
     }
 
+    /// <summary>
+    /// After `down` or `kill` the daemon exits on its own; waiting for its socket to go away means
+    /// the next command (`pmx resurrect`, `pmx up`) can never reach the daemon that is leaving.
+    /// </summary>
+    public static void WaitUntilDaemonGone(TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (DateTime.UtcNow < until
+               && ControlSocket.ProbeAsync(Home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening)
+            Thread.Sleep(10);
+    }
+
     /// <summary>Asks the daemon quietly (nothing printed); null when no daemon runs.</summary>
     public static ControlResult? Query(ControlRequest request)
     {
