@@ -83,7 +83,17 @@ internal sealed partial class Supervisor
     {
         _apps.Remove(app.Name);
         DisarmTriggers(app);
-        foreach (var slot in app.Slots) slot.OwnSocket?.Dispose();
+        CloseSockets(app);
+    }
+
+    /// <summary>Only when no worker of the app will accept on them again (delete, or a restart on a new address).</summary>
+    static void CloseSockets(AppRuntime app)
+    {
+        foreach (var slot in app.Slots)
+        {
+            slot.OwnSocket?.Dispose();
+            slot.OwnSocket = null;
+        }
         app.SharedSocket?.Dispose();
         app.SharedSocket = null;
     }

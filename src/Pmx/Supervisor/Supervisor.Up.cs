@@ -96,9 +96,7 @@ internal sealed partial class Supervisor
         }
         progress($"{app.Name}: config changed; restarting");
         await Task.WhenAll(app.Slots.Select(slot => StopSlot(app, slot, progress)));
-        foreach (var slot in app.Slots) slot.OwnSocket?.Dispose();
-        app.SharedSocket?.Dispose();
-        app.SharedSocket = null;
+        CloseSockets(app);
         app.Spec = spec;
         ArmTriggers(app);
         app.Slots.Clear();

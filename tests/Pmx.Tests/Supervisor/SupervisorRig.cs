@@ -35,6 +35,16 @@ internal sealed class SupervisorRig : IDisposable
     public Task<CommandOutcome> Up(params AppSpec[] apps) =>
         Run(s => s.Up(apps, new Dictionary<string, string>(), "/etc/ecosystem.toml", Record));
 
+    /// <summary>Up with wait_ready, the first worker ready; returns its pid.</summary>
+    public async Task<int> UpReady(AppSpec spec)
+    {
+        var up = Up(spec with { WaitReady = true });
+        await Settle();
+        Plumbing.SendReady(0);
+        await up;
+        return Host.Spawned[0];
+    }
+
     void Record(string line) { lock (Progress) Progress.Add(line); }
 
     /// <summary>Waits until the loop has handled everything posted so far (twice: handlers post too).</summary>

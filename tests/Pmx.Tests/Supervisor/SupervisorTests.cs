@@ -106,11 +106,7 @@ public class SupervisorTests
     {
         using var rig = new SupervisorRig();
         var spec = SupervisorRig.App() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
-        var up = rig.Up(spec);
-        await rig.Settle();
-        rig.Plumbing.SendReady(0);
-        await up;
-        var old = rig.Host.Spawned[0];
+        var old = await rig.UpReady(spec);
         var reload = rig.Run(s => s.Reload("web", _ => { }));
         await rig.Settle();
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(2);
@@ -132,11 +128,7 @@ public class SupervisorTests
     {
         using var rig = new SupervisorRig();
         var spec = SupervisorRig.App() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(3) };
-        var up = rig.Up(spec);
-        await rig.Settle();
-        rig.Plumbing.SendReady(0);
-        await up;
-        var old = rig.Host.Spawned[0];
+        var old = await rig.UpReady(spec);
         var reload = rig.Run(s => s.Reload("web", _ => { }));
         await rig.Settle();
         var incoming = rig.Host.Spawned[1];
@@ -157,10 +149,7 @@ public class SupervisorTests
     {
         using var rig = new SupervisorRig();
         var spec = SupervisorRig.App() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
-        var up = rig.Up(spec);
-        await rig.Settle();
-        rig.Plumbing.SendReady(0);
-        await up;
+        await rig.UpReady(spec);
         var first = rig.Run(s => s.Reload("web", _ => { }));
         var second = rig.Run(s => s.Reload("web", _ => { }));
         await rig.Settle();
