@@ -59,6 +59,7 @@ public sealed class LinuxProcessHost : IProcessHost
         if (kill(target, signal) == 0) return SignalOutcome.Delivered;
         var errno = LastError;
         if (errno == Errno.ESRCH) return SignalOutcome.NoSuchProcess;
+        if (errno == Errno.EPERM) return SignalOutcome.NotPermitted;
         throw new InvalidOperationException($"cannot send {SignalNames.NameOf(signal)} to {what}: {Describe(errno)}");
     }
 

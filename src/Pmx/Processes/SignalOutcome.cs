@@ -1,7 +1,8 @@
 namespace Pmx.Processes;
 
 /// <summary>
-/// What a kill(2) achieved. ESRCH (the target already exited and was reaped) is an expected race
-/// in a supervisor, so it is a value; any other failure (EPERM…) is a bug and throws.
+/// What a kill(2) achieved. ESRCH (the target already exited and was reaped) and EPERM (the target
+/// changed credentials, e.g. a setuid program, or is not ours) are races a supervisor must survive,
+/// so they are values the caller reports; they never crash the daemon.
 /// </summary>
-public enum SignalOutcome { Delivered, NoSuchProcess }
+public enum SignalOutcome { Delivered, NoSuchProcess, NotPermitted }
