@@ -83,9 +83,9 @@ public class CheckCommandTests
         await Assert.That(result.Stderr).Contains("pmx: --env prod: no app in ecosystem.toml.example has an [apps.env_prod] table (defined: production)");
     }
 
-    static Task<RunResult> CheckFile(string text, CancellationToken ct) => CheckFile(Encoding.UTF8.GetBytes(text), ct);
+    internal static Task<RunResult> CheckFile(string text, CancellationToken ct) => CheckFile(Encoding.UTF8.GetBytes(text), ct);
 
-    static async Task<RunResult> CheckFile(byte[] content, CancellationToken ct)
+    internal static async Task<RunResult> CheckFile(byte[] content, CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("pmx-check-");
         try

@@ -17,8 +17,7 @@ internal static class StartCommand
             return DaemonConnection.Send(new ControlRequest { Command = "start", Target = script }, startDaemon: false);
         }
         var appName = name ?? Path.GetFileNameWithoutExtension(script);
-        var toml = $"[[apps]]\nname = {Quote(appName)}\nscript = {Quote(script)}\ninstances = {instances}\nargs = [{string.Join(", ", args.Select(Quote))}]\n";
-        var loaded = ConfigLoader.Parse(toml, "pmx start", Environment.CurrentDirectory, null);
+        var loaded = ConfigLoader.Parse(ConfigText(appName, script, instances, args), "pmx start", Environment.CurrentDirectory, null);
         if (!ConfigReport.Print(loaded)) return ExitCodes.Usage;
         return DaemonConnection.Send(new ControlRequest
         {
@@ -26,5 +25,12 @@ internal static class StartCommand
         }, startDaemon: true);
     }
 
-    static string Quote(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    /// <summary>
+    /// The command line as an ecosystem file, so it meets the same validation as `pmx up`. Every
+    /// value is a quoted, escaped TOML string: an argument holding a newline or a quote stays one
+    /// argument, never a new key.
+    /// </summary>
+    internal static string ConfigText(string appName, string script, int instances, IReadOnlyList<string> args) =>
+        $"[[apps]]\nname = {TomlString.Quote(appName)}\nscript = {TomlString.Quote(script)}\n"
+        + $"instances = {instances.ToString(System.Globalization.CultureInfo.InvariantCulture)}\nargs = [{string.Join(", ", args.Select(TomlString.Quote))}]\n";
 }

@@ -55,7 +55,7 @@ internal sealed class AppFieldReader(ConfigDocument doc, TomlTable table, string
         if (!table.TryGetValue(key, out var v)) return null;
         switch (v)
         {
-            case long ms when ms >= 0 && ms <= int.MaxValue: return TimeSpan.FromMilliseconds(ms);
+            case long ms when ms >= 0 && ms <= DurationValue.MaxMilliseconds: return TimeSpan.FromMilliseconds(ms);
             case long: return Wrong<TimeSpan?>(key, "a non-negative duration: " + DurationValue.Expected, v);
             case string s when DurationValue.TryParse(s, out var d): return d;
             default: return Wrong<TimeSpan?>(key, DurationValue.Expected, v);

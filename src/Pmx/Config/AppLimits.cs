@@ -12,4 +12,9 @@ internal static class AppLimits
     public const int MaxLogRetain = 1000;
     /// <summary>App names: they appear in file names, socket names and every log line.</summary>
     public const int MaxNameLength = 100;
+    /// <summary>
+    /// Arrays and inline tables inside one another: an ecosystem file needs three or four levels;
+    /// the TOML parser recurses per level, and 100 000 of them overflow its stack.
+    /// </summary>
+    public const int MaxNestingDepth = 64;
 }

@@ -11,10 +11,11 @@ namespace Pmx.Config;
 /// </summary>
 internal static partial class AppSpecReader
 {
-    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    // \z, not $: "$" also matches before a final newline, so "web\n" would pass.
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvNamePattern();
 
     /// <summary>"all" is the CLI's word for every app (`pmx stop all`), so no app may be called that.</summary>
@@ -51,7 +52,7 @@ internal static partial class AppSpecReader
         var ignoreWatch = r.StringList("ignore_watch", singleString: true) ?? [];
         var instanceVar = r.String("instance_var");
         if (instanceVar != null && !EnvNamePattern().IsMatch(instanceVar))
-            r.Error("instance_var", $"'instance_var' in {r.Label} must be an environment variable name like NODE_APP_INSTANCE (got \"{instanceVar}\")");
+            r.Error("instance_var", $"'instance_var' in {r.Label} must be an environment variable name like NODE_APP_INSTANCE (got {TomlString.Quote(instanceVar)})");
         var logDateFormat = ReadDateFormat(r);
         var cron = ReadCron(r);
         var env = ReadEnv(r, envName);
@@ -88,7 +89,7 @@ internal static partial class AppSpecReader
             MergeLogs = r.Bool("merge_logs") ?? false,
             LogDateFormat = logDateFormat ?? "yyyy-MM-dd HH:mm:ss.fff",
             LogMaxSizeBytes = r.Size("log_max_size") ?? 10 * 1024 * 1024,
-            LogRetain = r.Int("log_retain", 0, int.MaxValue, "an integer ≥ 0") ?? 5,
+            LogRetain = r.Int("log_retain", 0, AppLimits.MaxLogRetain, $"an integer from 0 to {AppLimits.MaxLogRetain}") ?? 5,
             Env = env,
         };
         if (r.Document.Errors.Count > errorsBefore) return null;
@@ -120,7 +121,12 @@ internal static partial class AppSpecReader
         if (name is null) return null;
         if (!NamePattern().IsMatch(name))
         {
-            r.Error("name", $"app name \"{name}\" is not allowed: use only letters, digits, '.', '_' and '-'");
+            r.Error("name", $"app name {Shown(name)} is not allowed: use only letters, digits, '.', '_' and '-'");
+            return null;
+        }
+        if (name.Length > AppLimits.MaxNameLength)
+        {
+            r.Error("name", $"app name {Shown(name)} is {name.Length} characters long; the limit is {AppLimits.MaxNameLength} (names appear in file names and every log line)");
             return null;
         }
         if (name == ReservedName)
@@ -130,6 +136,10 @@ internal static partial class AppSpecReader
         }
         return name;
     }
+
+    /// <summary>A name as an error quotes it: escaped like a TOML string, and cut short when very long.</summary>
+    static string Shown(string name) =>
+        TomlString.Quote(name.Length > 40 ? name[..40] + "…" : name);
 
     static string ReadCwd(AppFieldReader r)
     {
@@ -141,17 +151,22 @@ internal static partial class AppSpecReader
         return full;
     }
 
-    /// <summary>0 and "max" mean one per CPU, -1 all CPUs but one (PM2's rules), never fewer than one.</summary>
+    /// <summary>
+    /// 0 and "max" mean one per CPU, -1 all CPUs but one (PM2's rules), never fewer than one and
+    /// never more than AppLimits.MaxInstances.
+    /// </summary>
     static int ReadInstances(AppFieldReader r)
     {
         const string Rule = "an integer ≥ -1 or \"max\" (0 or \"max\" = one per CPU, -1 = CPUs minus one)";
         if (!r.Table.TryGetValue("instances", out var v)) return 1;
+        var perCpu = Math.Min(Environment.ProcessorCount, AppLimits.MaxInstances);
         return v switch
         {
-            long n and >= 1 and <= int.MaxValue => (int)n,
-            0L => Environment.ProcessorCount,
-            -1L => Math.Max(1, Environment.ProcessorCount - 1),
-            string s when s.Equals("max", StringComparison.OrdinalIgnoreCase) => Environment.ProcessorCount,
+            long n and >= 1 and <= AppLimits.MaxInstances => (int)n,
+            long n and > AppLimits.MaxInstances => r.Wrong<int?>("instances", $"at most {AppLimits.MaxInstances}", v) ?? 1,
+            0L => perCpu,
+            -1L => Math.Max(1, perCpu - 1),
+            string s when s.Equals("max", StringComparison.OrdinalIgnoreCase) => perCpu,
             _ => r.Wrong<int?>("instances", Rule, v) ?? 1,
         };
     }
@@ -163,7 +178,7 @@ internal static partial class AppSpecReader
         foreach (var (word, value) in choices)
             if (word == text) return value;
         var allowed = string.Join(" or ", choices.Select(c => c.Word).Where(w => !w.EndsWith("_mode", StringComparison.Ordinal)).Select(w => $"\"{w}\""));
-        r.Error(key, $"'{key}' in {r.Label} must be {allowed} (got \"{text}\")");
+        r.Error(key, $"'{key}' in {r.Label} must be {allowed} (got {TomlString.Quote(text)})");
         return fallback;
     }
 
@@ -173,7 +188,7 @@ internal static partial class AppSpecReader
         if (host is null) return "0.0.0.0";
         if (host == "localhost") return "127.0.0.1";
         if (IPAddress.TryParse(host, out _)) return host;
-        r.Error("host", $"'host' in {r.Label} must be an IP address to bind, such as \"0.0.0.0\", \"127.0.0.1\" or \"::\" (got \"{host}\")");
+        r.Error("host", $"'host' in {r.Label} must be an IP address to bind, such as \"0.0.0.0\", \"127.0.0.1\" or \"::\" (got {TomlString.Quote(host)})");
         return host;
     }
 
@@ -208,7 +223,7 @@ internal static partial class AppSpecReader
         }
         catch (FormatException)
         {
-            r.Error("log_date_format", $"'log_date_format' in {r.Label} is not a valid .NET date format such as \"yyyy-MM-dd HH:mm:ss.fff\" (got \"{format}\")");
+            r.Error("log_date_format", $"'log_date_format' in {r.Label} is not a valid .NET date format such as \"yyyy-MM-dd HH:mm:ss.fff\" (got {TomlString.Quote(format)})");
             return null;
         }
     }
@@ -219,7 +234,7 @@ internal static partial class AppSpecReader
         var cron = r.String("cron_restart");
         if (cron is null) return null;
         if (!Schedules.CronSchedule.TryParse(cron, out _, out var why))
-            r.Error("cron_restart", $"'cron_restart' in {r.Label} must be a cron expression of 5 fields such as \"0 3 * * *\" (or 6 with seconds); \"{cron}\": {why}");
+            r.Error("cron_restart", $"'cron_restart' in {r.Label} must be a cron expression of 5 fields such as \"0 3 * * *\" (or 6 with seconds); {TomlString.Quote(cron)}: {why}");
         return cron;
     }
 

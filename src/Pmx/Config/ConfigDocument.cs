@@ -34,7 +34,7 @@ internal sealed class ConfigDocument(string sourceName, string baseDirectory, To
     /// <summary>How a value reads in an error: <c>string "four"</c>, <c>integer 70000</c>, <c>array</c>.</summary>
     public static string Describe(object? value) => value switch
     {
-        string s => $"string \"{s}\"",
+        string s => "string " + TomlString.Quote(s),
         long l => "integer " + l.ToString(CultureInfo.InvariantCulture),
         double d => "float " + d.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "boolean true" : "boolean false",

@@ -57,6 +57,9 @@ public static partial class ConfigLoader
     /// <summary>Pure apart from path checks: <paramref name="baseDirectory"/> stands for the file's folder.</summary>
     public static ConfigLoadResult Parse(string text, string sourceName, string baseDirectory, string? envName)
     {
+        if (NestingDepth.FirstBeyond(text, AppLimits.MaxNestingDepth) is { } deep)
+            return ConfigLoadResult.Failed(new ConfigError(sourceName, deep.Line, deep.Column, null,
+                $"arrays or inline tables nested more than {AppLimits.MaxNestingDepth} levels deep; pmx stops reading here (an ecosystem file needs a few levels at most)"));
         var syntax = SyntaxParser.Parse(text, sourceName, validate: true);
         var syntaxErrors = SyntaxErrors(syntax, sourceName);
         if (syntaxErrors.Count > 0)
@@ -74,8 +77,20 @@ public static partial class ConfigLoader
             return ConfigLoadResult.Failed(new ConfigError(sourceName, Math.Max(1, e.Line ?? 1), Math.Max(1, e.Column ?? 1), null, StripLocation(e.Message)));
         }
 
-        var doc = new ConfigDocument(sourceName, baseDirectory, positions);
-        var apps = ReadApps(doc, root, HeaderPositions(syntax), envName);
+        return Validate(root, sourceName, baseDirectory, envName, positions, HeaderPositions(syntax));
+    }
+
+    /// <summary>
+    /// The strict pass over a parsed document, for any format that can build the same model (a
+    /// TomlTable with an "apps" array of tables). <paramref name="positions"/> and
+    /// <paramref name="headers"/> locate keys and [[apps]] headers when the format knows them;
+    /// without them errors point at line 1.
+    /// </summary>
+    internal static ConfigLoadResult Validate(TomlTable root, string sourceName, string baseDirectory, string? envName,
+        TomlMetadataStore? positions = null, List<(int Line, int Column)>? headers = null)
+    {
+        var doc = new ConfigDocument(sourceName, baseDirectory, positions ?? new TomlMetadataStore());
+        var apps = ReadApps(doc, root, headers ?? [], envName);
         if (doc.Errors.Count == 0) CheckEnvName(doc, apps, root, envName);
         return doc.Errors.Count == 0
             ? new ConfigLoadResult(apps, [], doc.Warnings)

@@ -11,6 +11,13 @@ internal static class DurationValue
 {
     public const string Expected = "a number of milliseconds or a string with a unit (\"500ms\", \"5s\", \"2m\", \"1h\")";
 
+    /// <summary>
+    /// Far past any timer anyone means (about 14 600 years) yet far from TimeSpan's overflow, so
+    /// sums such as "now + restart_delay" stay representable. Timers are not bounded otherwise:
+    /// the supervisor handles any length, beyond the 49.7 days of one kernel timer.
+    /// </summary>
+    public static readonly long MaxMilliseconds = (long)(TimeSpan.MaxValue.TotalMilliseconds / 2);
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = default;
@@ -24,12 +31,24 @@ internal static class DurationValue
         if (number is null || number.Length == 0 || !char.IsAsciiDigit(number[0])) return false;
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n)) return false;
         var ms = n * unitMs;
-        if (ms > TimeSpan.MaxValue.TotalMilliseconds / 2) return false;
+        if (ms > MaxMilliseconds) return false;
         value = TimeSpan.FromMilliseconds(Math.Round(ms));
         return true;
     }
 
-    /// <summary>The shortest exact form: "50s", "500ms", "1m30s", "2h".</summary>
+    /// <summary>
+    /// One unit, exact, and readable back by <see cref="TryParse"/>: "1200h", "90s", "1500ms".
+    /// Files pmx writes for itself (the dump) use this, since TryParse takes no compound forms.
+    /// </summary>
+    public static string FormatSingleUnit(TimeSpan value)
+    {
+        var ms = (long)value.TotalMilliseconds;
+        foreach (var (unitMs, unit) in new[] { (3_600_000L, "h"), (60_000L, "m"), (1000L, "s") })
+            if (ms != 0 && ms % unitMs == 0) return (ms / unitMs).ToString(CultureInfo.InvariantCulture) + unit;
+        return ms.ToString(CultureInfo.InvariantCulture) + "ms";
+    }
+
+    /// <summary>The shortest exact form for people to read: "50s", "500ms", "1m30s", "2h".</summary>
     public static string Format(TimeSpan value)
     {
         if (value == TimeSpan.Zero) return "0s";
