@@ -109,8 +109,11 @@ internal sealed class Commands
     /// <summary>Print (or install) a systemd unit that resurrects pmx at boot.</summary>
     /// <param name="system">Init system (only systemd for now).</param>
     /// <param name="install">Write the unit instead of printing it.</param>
+    /// <param name="user">-u, The user whose saved apps the unit runs (default: you; under sudo, SUDO_USER).</param>
+    /// <param name="hp">That user's home folder, when PMX_HOME is not set (default: from /etc/passwd).</param>
     [Command("startup")]
-    public int Startup([Argument] string system = "systemd", bool install = false) => StartupCommand.Run(system, install);
+    public int Startup([Argument] string system = "systemd", bool install = false, string? user = null, string? hp = null) =>
+        StartupCommand.Run(system, install, user, hp);
 
     /// <summary>Validate an ecosystem file and print what would run, without starting anything.</summary>
     /// <param name="config">-c, The ecosystem file to read.</param>

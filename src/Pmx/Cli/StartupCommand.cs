@@ -1,25 +1,39 @@
 namespace Pmx.Cli;
 
-/// <summary>`pmx startup [systemd] [--install]`: start pmx at boot with the apps of the last `pmx save`.</summary>
+/// <summary>`pmx startup [systemd] [-u USER] [--hp HOME] [--install]`: start pmx at boot with the apps of the last `pmx save`.</summary>
 internal static class StartupCommand
 {
-    public static int Run(string system, bool install)
+    public static int Run(string system, bool install, string? user, string? home)
     {
         if (!string.Equals(system, "systemd", StringComparison.OrdinalIgnoreCase))
         {
-            Console.Error.WriteLine($"pmx: startup supports 'systemd' only for now, not '{system}'");
+            Console.Error.WriteLine($"pmx: startup supports 'systemd' only for now, not '{StartupTarget.Escaped(system)}'");
             return ExitCodes.Usage;
         }
-        var user = Environment.UserName;
-        var group = GroupOf(user);
-        var unit = SystemdUnit.Render(Environment.ProcessPath!, DaemonConnection.Home.Root, user, group);
+        var request = new StartupRequest(user, home, Interop.Interop.geteuid(), Environment.GetEnvironmentVariable("SUDO_USER"),
+            Environment.GetEnvironmentVariable("PMX_HOME"), DaemonConnection.Home.Root);
+        if (StartupTarget.Resolve(request, PasswdFile.Read(), out var error) is not { } target)
+        {
+            Console.Error.WriteLine($"pmx: {error}");
+            return ExitCodes.Usage;
+        }
+        var (targetUser, pmxHome) = target;
+        var pmxPath = Environment.ProcessPath ?? "/usr/local/bin/pmx";
+        foreach (var (what, value) in new[] { ("PMX_HOME", pmxHome), ("the path of pmx", pmxPath) })
+        {
+            if (SystemdUnit.Unsafe(value) is not { } problem) continue;
+            Console.Error.WriteLine($"pmx: cannot write a systemd unit: {what} {problem}. Use a folder name without control characters");
+            return ExitCodes.Usage;
+        }
+
+        var unit = SystemdUnit.Render(pmxPath, pmxHome, targetUser);
         if (!install)
         {
             Console.Out.Write(unit);
             Console.Error.WriteLine($"pmx: to install it: pmx startup systemd --install (as root), then 'pmx save' whenever your app list changes");
             return ExitCodes.Ok;
         }
-        var path = Path.Combine("/etc/systemd/system", SystemdUnit.UnitName(user));
+        var path = Path.Combine("/etc/systemd/system", SystemdUnit.UnitName(targetUser));
         try
         {
             Daemon.DumpFile.WriteAtomically(path, unit);
@@ -27,22 +41,15 @@ internal static class StartupCommand
         }
         catch (UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"pmx: cannot write {path}: permission denied. Run 'sudo {Environment.ProcessPath} startup systemd --install', keeping PMX_HOME={DaemonConnection.Home.Root}");
+            Console.Error.WriteLine($"pmx: cannot write {path}: permission denied. Run 'sudo {pmxPath} startup systemd --install' (the unit runs as you, with PMX_HOME={pmxHome})");
             return ExitCodes.Failure;
         }
-        Console.Out.WriteLine($"wrote {path}; enable it with: systemctl daemon-reload && systemctl enable --now {SystemdUnit.UnitName(user)}");
-        return ExitCodes.Ok;
-    }
-
-    static string GroupOf(string user)
-    {
-        // /etc/passwd gives the primary gid, /etc/group its name; fall back to the user's name.
-        try
+        catch (Exception e) when (e is IOException)
         {
-            var gid = File.ReadLines("/etc/passwd").Select(l => l.Split(':')).FirstOrDefault(f => f.Length > 3 && f[0] == user)?[3];
-            var name = gid is null ? null : File.ReadLines("/etc/group").Select(l => l.Split(':')).FirstOrDefault(f => f.Length > 2 && f[2] == gid)?[0];
-            return name ?? user;
+            Console.Error.WriteLine($"pmx: cannot write {path}: {e.Message}");
+            return ExitCodes.Failure;
         }
-        catch (IOException) { return user; }
+        Console.Out.WriteLine($"wrote {path}; enable it with: systemctl daemon-reload && systemctl enable --now {SystemdUnit.UnitName(targetUser)}");
+        return ExitCodes.Ok;
     }
 }
