@@ -40,4 +40,12 @@ public class CheckBoundsTests
         await Assert.That(result.ExitCode).IsEqualTo(2);
         await Assert.That(result.Stderr).IsEqualTo("bad.toml:4:1: 'instances' in [[apps]] 'web' must be at most 4096 (got integer 100000)\n");
     }
+
+    [Test, Timeout(30_000)]
+    public async Task AnEndlessConfigFileExitsTwoInsteadOfFillingMemory(CancellationToken ct)
+    {
+        var result = await PmxRun.Run(["check", "-c", "/dev/zero"], ct);
+        await Assert.That(result.ExitCode).IsEqualTo(2);
+        await Assert.That(result.Stderr).Contains("cannot read '/dev/zero': it is larger than 16 MiB");
+    }
 }

@@ -39,11 +39,12 @@ static class AppSummary
 
     static string[] Columns(AppSpec app, string baseDirectory)
     {
-        var command = string.Join(' ',
+        // Escaped: an argument may hold escape sequences that must not reach the terminal.
+        var command = ControlCharacters.Escape(string.Join(' ',
             new[] { app.Interpreter }.Concat(app.InterpreterArgs.Select(Quote))
                 .Append(Display(app.Script, baseDirectory))
                 .Concat(app.Args.Select(Quote))
-                .OfType<string>());
+                .OfType<string>()));
         var address = app.Port is { } port ? $"{Host(app.Host)}:{port}" : "";
         var mode = app.ExecMode == ExecMode.Cluster ? $"cluster {address}" : $"fork {address}".TrimEnd();
         return

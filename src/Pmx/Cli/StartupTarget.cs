@@ -61,5 +61,5 @@ internal static partial class StartupTarget
     }
 
     /// <summary>Control characters shown as escapes, so a message never carries them to the terminal.</summary>
-    internal static string Escaped(string value) => Config.TomlString.Quote(value)[1..^1];
+    internal static string Escaped(string value) => Config.ControlCharacters.Escape(value);
 }

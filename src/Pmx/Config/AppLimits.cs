@@ -17,4 +17,9 @@ internal static class AppLimits
     /// the TOML parser recurses per level, and 100 000 of them overflow its stack.
     /// </summary>
     public const int MaxNestingDepth = 64;
+    /// <summary>
+    /// Bytes of one config file: a large ecosystem file is a few KB. The daemon re-reads configs on
+    /// reload, so `-c /dev/zero` or a runaway generated file must not fill its memory.
+    /// </summary>
+    public const int MaxConfigBytes = 16 * 1024 * 1024;
 }

@@ -29,7 +29,7 @@ internal sealed class ConfigDocument(string sourceName, string baseDirectory, To
         Errors.Add(new ConfigError(SourceName, at.Line, at.Column, key, message));
 
     public void Warn((int Line, int Column) at, string message) =>
-        Warnings.Add($"{SourceName}:{at.Line}:{at.Column}: warning: {message}");
+        Warnings.Add(ControlCharacters.Escape($"{SourceName}:{at.Line}:{at.Column}: warning: {message}"));
 
     /// <summary>How a value reads in an error: <c>string "four"</c>, <c>integer 70000</c>, <c>array</c>.</summary>
     public static string Describe(object? value) => value switch

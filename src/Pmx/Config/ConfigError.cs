@@ -11,6 +11,10 @@ public sealed record ConfigError(string File, int Line, int Column, string? Key,
 {
     public bool HasLocation => Line > 0;
 
-    /// <summary><c>file:line:col: message</c>, the form compilers use and editors jump to.</summary>
-    public override string ToString() => HasLocation ? $"{File}:{Line}:{Column}: {Message}" : Message;
+    /// <summary>
+    /// <c>file:line:col: message</c>, the form compilers use and editors jump to; one line, with
+    /// any control character from the file shown escaped.
+    /// </summary>
+    public override string ToString() =>
+        ControlCharacters.Escape(HasLocation ? $"{File}:{Line}:{Column}: {Message}" : Message);
 }

@@ -25,7 +25,7 @@ public static partial class ConfigLoader
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadAtMost(path, AppLimits.MaxConfigBytes + 1);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -39,8 +39,22 @@ public static partial class ConfigLoader
         {
             return Unreadable(path, e.Message);
         }
+        if (bytes.Length > AppLimits.MaxConfigBytes)
+            return Unreadable(path, $"it is larger than {AppLimits.MaxConfigBytes / (1024 * 1024)} MiB, far beyond any ecosystem file (is it the right file?)");
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
         return ParseUtf8(bytes, path, baseDirectory, envName);
+    }
+
+    /// <summary>Reads up to <paramref name="limit"/> bytes, so an endless file (/dev/zero) ends too.</summary>
+    static byte[] ReadAtMost(string path, int limit)
+    {
+        using var file = File.OpenRead(path);
+        var buffer = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int read;
+        while (buffer.Length < limit && (read = file.Read(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length))) > 0)
+            buffer.Write(chunk, 0, read);
+        return buffer.ToArray();
     }
 
     /// <summary>Checks the encoding before parsing: a TOML file is UTF-8 by definition.</summary>

@@ -93,4 +93,21 @@ public class InputBoundsTests
             await Assert.That(app.KillSignal).DoesNotContain("\n");
         }
     }
+
+    [Test]
+    public async Task AnEndlessFileIsReadOnlyUpToTheSizeLimit()
+    {
+        var result = ConfigLoader.Load("/dev/zero", null);
+        await Assert.That(result.ErrorText()).IsEqualTo(
+            "cannot read '/dev/zero': it is larger than 16 MiB, far beyond any ecosystem file (is it the right file?)");
+    }
+
+    [Test]
+    public async Task ErrorsAndWarningsShowControlCharactersFromTheFileEscaped()
+    {
+        var result = ConfigLoader.Parse("[[apps]]\nname = \"web\"\nscript = \"./gone\\u001b[2J\"\n\"bad\\u001b]0;title\\u0007\" = 1\n", "esc.toml", "/", null);
+        await Assert.That(result.ErrorText()).IsEqualTo(
+            "esc.toml:4:1: unknown key 'bad\\u001B]0;title\\u0007' in [[apps]] 'web' (allowed: " + string.Join(", ", AppKeys.All) + ", env_NAME)");
+        await Assert.That(result.Warnings.Any(w => w.Any(char.IsControl))).IsFalse();
+    }
 }
