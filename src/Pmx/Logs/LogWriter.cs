@@ -40,7 +40,7 @@ internal sealed class LogWriter : IDisposable
     /// The open file for <paramref name="path"/>, shared with every other user of the same path.
     /// Pair with <see cref="Release"/>. Rotation settings follow the latest caller.
     /// </summary>
-    public LogFile AcquireFile(string path, long maxSizeBytes, int retain)
+    public LogFile AcquireFile(string path, long maxSizeBytes, int retain, LogLineFormat? format = null)
     {
         var fullPath = Path.GetFullPath(path);
         LogFile file;
@@ -54,6 +54,7 @@ internal sealed class LogWriter : IDisposable
             // Read by the writer thread at its next Append; a stale value for one line is harmless.
             file.MaxSizeBytes = maxSizeBytes;
             file.Retain = retain;
+            file.Format = format;
         }
         // An empty append creates the file now, so `pmx logs` finds an app that printed nothing yet.
         if (isNew) Enqueue(new Item(file, [], false, null), force: true);
