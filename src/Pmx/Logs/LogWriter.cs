@@ -48,7 +48,11 @@ internal sealed class LogWriter : IDisposable
         lock (_gate)
         {
             isNew = !_files.TryGetValue(fullPath, out var entry);
-            if (isNew) entry = (new LogFile(fullPath), 0);
+            if (isNew)
+            {
+                entry = (new LogFile(fullPath), 0);
+                OpenLogFiles.Add(fullPath);
+            }
             file = entry.File;
             _files[fullPath] = (file, entry.Users + 1);
             // Read by the writer thread at its next Append; a stale value for one line is harmless.
@@ -145,7 +149,11 @@ internal sealed class LogWriter : IDisposable
         }
         lock (_gate)
         {
-            foreach (var (file, _) in _files.Values) file.Close();
+            foreach (var (file, _) in _files.Values)
+            {
+                file.Close();
+                OpenLogFiles.Remove(file.Path);
+            }
             _files.Clear();
         }
     }
@@ -157,6 +165,7 @@ internal sealed class LogWriter : IDisposable
             var (_, users) = _files[file.Path];
             if (users > 1) { _files[file.Path] = (file, users - 1); return; }
             _files.Remove(file.Path);
+            OpenLogFiles.Remove(file.Path);
         }
         file.Close();
     }
