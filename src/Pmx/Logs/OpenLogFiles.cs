@@ -22,6 +22,13 @@ internal static class OpenLogFiles
         }
     }
 
+    /// <summary>
+    /// True for an open log file, one of its rotated names, or the folder holding one: creating and
+    /// rotating files changes that folder too (FileSystemWatcher reports the folder itself).
+    /// </summary>
+    public static bool IsPmxWritten(string fullPath) =>
+        Contains(fullPath) || Users.Keys.Any(path => Path.GetDirectoryName(path) == fullPath);
+
     public static bool Contains(string fullPath)
     {
         if (Users.ContainsKey(fullPath)) return true;

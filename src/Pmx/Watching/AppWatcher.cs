@@ -93,7 +93,7 @@ internal sealed class AppWatcher : IDisposable
 
     /// <summary>A log file pmx writes, or one of PMX_HOME's own entries (its top-level files and logs/), not folders users keep there.</summary>
     bool IsPmxOwn(string fullPath) =>
-        OpenLogFiles.Contains(fullPath)
+        OpenLogFiles.IsPmxWritten(fullPath)
         || (_pmxHome is { Length: > 0 } home
             && (Path.GetDirectoryName(fullPath) == home || fullPath.StartsWith(Path.Combine(home, "logs") + "/", StringComparison.Ordinal)));
 
