@@ -38,12 +38,15 @@ public class ClusterTests
     static async Task<Cluster> StartCluster(CancellationToken ct, int instances = 4, string reusePort = "shared")
     {
         var cluster = new Cluster(new PmxSandbox(), PmxSandbox.FreePort()) { ReusePort = reusePort };
-        cluster.WriteVersion("v1", instances);
-        var up = await cluster.Sandbox.Pmx(ct, "up");
-        await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stdout + up.Stderr);
-        var (status, body) = await LoadClient.Get(cluster.Port);
-        await Assert.That(status).IsEqualTo(200);
-        await Assert.That(body).StartsWith("tag=v1");
+        await cluster.Sandbox.DisposeIfSetupFails(async () =>
+        {
+            cluster.WriteVersion("v1", instances);
+            var up = await cluster.Sandbox.Pmx(ct, "up");
+            await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stdout + up.Stderr);
+            var (status, body) = await LoadClient.Get(cluster.Port);
+            await Assert.That(status).IsEqualTo(200);
+            await Assert.That(body).StartsWith("tag=v1");
+        });
         return cluster;
     }
 
@@ -187,6 +190,6 @@ public class ClusterTests
         await EveryResponseComesFrom(cluster, "v1");
         var rows = await cluster.Sandbox.List(ct);
         await Assert.That(rows.All(r => r.Status == "online")).IsTrue();
-        await Assert.That(rows.Select(r => r.Pid)).IsEquivalentTo(before);
+        await Assert.That(rows.Select(r => r.Pid)).IsEquivalentTo(before, CollectionOrdering.Matching);
     }
 }

@@ -79,10 +79,18 @@ public class MonitTests
         {
             var monit = new MonitInTmux();
             var command = $"env PMX_HOME='{sandbox.Home}' NO_COLOR=1 '{PmxBinary.Path}' monit; echo \"{ExitedMarker}$?\"; sleep 600";
-            await monit.Tmux(ct, "new-session", "-d", "-s", Session, "-x", "120", "-y", "30", command);
-            var shellPid = int.Parse((await monit.Tmux(ct, "list-panes", "-t", Session, "-F", "#{pane_pid}")).Trim());
-            await Poll.Until(() => (monit._monitPid = ChildOf(shellPid)) != 0, Deadline, "pmx monit to start in the tmux pane", ct);
-            return monit;
+            try
+            {
+                await monit.Tmux(ct, "new-session", "-d", "-s", Session, "-x", "120", "-y", "30", command);
+                var shellPid = int.Parse((await monit.Tmux(ct, "list-panes", "-t", Session, "-F", "#{pane_pid}")).Trim());
+                await Poll.Until(() => (monit._monitPid = ChildOf(shellPid)) != 0, Deadline, "pmx monit to start in the tmux pane", ct);
+                return monit;
+            }
+            catch
+            {
+                await monit.DisposeAsync(); // the caller never gets the tmux server to stop
+                throw;
+            }
         }
 
         /// <summary>The monit process exists and is not a zombie waiting for the shell to reap it.</summary>

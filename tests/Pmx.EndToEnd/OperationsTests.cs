@@ -83,7 +83,7 @@ public class OperationsTests
 
         var after = await sandbox.List(ct);
         await Assert.That(after.Where(r => r.Name == "web").Select(r => r.Pid))
-            .IsEquivalentTo(before.Where(r => r.Name == "web").Select(r => r.Pid));
+            .IsEquivalentTo(before.Where(r => r.Name == "web").Select(r => r.Pid), CollectionOrdering.Matching);
         await Assert.That(after.Count(r => r.Name == "jobs" && r.Status == "online")).IsEqualTo(3);
         await Assert.That(after.Any(r => r.Name == "old")).IsFalse();
         await Assert.That(Directory.Exists($"/proc/{oldPid}")).IsFalse();
@@ -139,7 +139,7 @@ public class OperationsTests
         await sandbox.PmxOk(ct, "up", "-c", second);
         await sandbox.PmxOk(ct, "down", "-c", first);
         var rows = await sandbox.List(ct);
-        await Assert.That(rows.Select(r => r.Name)).IsEquivalentTo(["jobs"]);
+        await Assert.That(rows.Select(r => r.Name)).IsEquivalentTo(["jobs"], CollectionOrdering.Matching);
         await Assert.That(rows.Single().Status).IsEqualTo("online");
     }
 }

@@ -12,12 +12,32 @@ namespace Pmx.EndToEnd;
 /// </summary>
 public sealed class PmxSandbox : IAsyncDisposable
 {
-    public PmxSandbox()
+    public PmxSandbox() : this(Directory.CreateTempSubdirectory("pmx-e2e-").FullName) { }
+
+    /// <summary>A sandbox whose PMX_HOME is a folder the test prepared (e.g. a small tmpfs, see <see cref="TmpfsMount"/>).</summary>
+    public PmxSandbox(string home)
     {
-        Home = Directory.CreateTempSubdirectory("pmx-e2e-").FullName;
+        Home = home;
         WorkDir = Path.Combine(Home, "work");
         Directory.CreateDirectory(WorkDir);
     }
+
+    /// <summary>
+    /// Runs a start helper's set-up; if it throws, disposes the sandbox (killing what it started)
+    /// before the exception leaves, since the caller never got a sandbox to dispose.
+    /// </summary>
+    public async Task<T> DisposeIfSetupFails<T>(Func<Task<T>> setUp)
+    {
+        try { return await setUp(); }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc cref="DisposeIfSetupFails{T}(Func{Task{T}})"/>
+    public Task DisposeIfSetupFails(Func<Task> setUp) => DisposeIfSetupFails(async () => { await setUp(); return true; });
 
     public string Home { get; }
     /// <summary>Where config files and worker files go (PMX_HOME itself is pmx's).</summary>

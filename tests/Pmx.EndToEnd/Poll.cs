@@ -1,8 +1,11 @@
 using System.Diagnostics;
 
-namespace Pmx.EndToEnd;
+namespace Pmx.Testing;
 
-/// <summary>Waits for a condition with a deadline; never a fixed sleep.</summary>
+/// <summary>
+/// Waits for a condition with a deadline; never a fixed sleep. The one copy for both test
+/// projects (Pmx.Tests links this file), imported everywhere by a global using.
+/// </summary>
 public static class Poll
 {
     public static async Task Until(Func<Task<bool>> condition, TimeSpan deadline, string what, CancellationToken ct = default)
@@ -13,7 +16,7 @@ public static class Poll
             if (await condition()) return;
             if (clock.Elapsed > deadline)
                 throw new TimeoutException($"waited {deadline.TotalSeconds:0.#} s for {what}");
-            await Task.Delay(50, ct);
+            await Task.Delay(20, ct);
         }
     }
 

@@ -33,14 +33,17 @@ public class SupervisionTests
     static async Task<PmxSandbox> UpFourApps(CancellationToken ct)
     {
         var sandbox = new PmxSandbox();
-        sandbox.WriteConfig(FourApps());
-        var up = await sandbox.Pmx(ct, "up");
-        await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stdout + up.Stderr);
-        await Poll.Until(async () =>
+        await sandbox.DisposeIfSetupFails(async () =>
         {
-            var rows = await sandbox.List(ct);
-            return rows.Count(r => r.Status == "online") == 4 && rows.Any(r => r.Name == "crash" && r.Status == "errored");
-        }, TimeSpan.FromSeconds(20), "the steady apps online and the crashing one errored", ct);
+            sandbox.WriteConfig(FourApps());
+            var up = await sandbox.Pmx(ct, "up");
+            await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stdout + up.Stderr);
+            await Poll.Until(async () =>
+            {
+                var rows = await sandbox.List(ct);
+                return rows.Count(r => r.Status == "online") == 4 && rows.Any(r => r.Name == "crash" && r.Status == "errored");
+            }, TimeSpan.FromSeconds(20), "the steady apps online and the crashing one errored", ct);
+        });
         return sandbox;
     }
 

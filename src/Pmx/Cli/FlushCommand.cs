@@ -9,12 +9,13 @@ namespace Pmx.Cli;
 /// </summary>
 internal static class FlushCommand
 {
-    public static int Run(string? name) => Run(PmxHome.FromEnvironment(), name, Console.Out, Console.Error);
+    public static int Run(string? name) => Run(PmxHome.FromEnvironment(), name, Console.Out, Console.Error, RunningApps.Names());
 
-    public static int Run(PmxHome home, string? name, TextWriter stdout, TextWriter stderr)
+    /// <param name="knownApps">The daemon's apps (null when none runs): they tell `web`'s instance 2 from app `web-2`'s merged log.</param>
+    public static int Run(PmxHome home, string? name, TextWriter stdout, TextWriter stderr, IReadOnlyCollection<string>? knownApps = null)
     {
         var all = LogDirectory.Scan(home.LogsDirectory);
-        var entries = name is null ? all : LogDirectory.ForApp(all, name);
+        var entries = name is null ? all : LogDirectory.ForApp(all, name, knownApps);
         if (name is not null && entries.Count == 0)
         {
             stderr.WriteLine(LogsCommand.UnknownAppMessage(home, name, all));

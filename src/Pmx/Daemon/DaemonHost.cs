@@ -29,7 +29,13 @@ internal sealed class DaemonHost
     }
 
     /// <summary>`pmx daemon`: stdout and stderr already go to daemon.log (DetachedLauncher).</summary>
-    public static int RunDetached() => new DaemonHost(PmxHome.FromEnvironment(), foreground: false).Run(null);
+    public static int RunDetached()
+    {
+        var home = PmxHome.FromEnvironment();
+        // Before anything logs (the console logger captures Console.Out when it is created).
+        DaemonLogWriter.Install(home.DaemonLogPath);
+        return new DaemonHost(home, foreground: false).Run(null);
+    }
 
     /// <summary>`pmx up --no-daemon`: supervise in the foreground until SIGTERM/SIGINT.</summary>
     public static int RunForeground(Func<Supervisor.Supervisor, Action<string>, Task<CommandOutcome>> startApps) =>

@@ -46,15 +46,32 @@ internal static class LogDirectory
             .ToArray();
     }
 
-    public static IReadOnlyList<LogFileEntry> ForApp(IEnumerable<LogFileEntry> entries, string name)
-        => entries.Where(e => e.Stem == name || IsInstanceStem(e.Stem, name)).ToArray();
+    /// <summary>
+    /// The files of app <paramref name="name"/>: its merged stem, and `name-&lt;digits&gt;` stems unless
+    /// those are another app's merged files. <paramref name="knownApps"/> (the daemon's apps, null when
+    /// none runs) decides that; without it, instances count up from 0, so `web-2` is `web`'s only
+    /// when `web-0` and `web-1` are there too.
+    /// </summary>
+    public static IReadOnlyList<LogFileEntry> ForApp(IEnumerable<LogFileEntry> entries, string name, IReadOnlyCollection<string>? knownApps = null)
+    {
+        var all = entries.ToArray();
+        var stems = all.Select(e => e.Stem).ToHashSet(StringComparer.Ordinal);
+        return all.Where(e => e.Stem == name || IsInstanceOf(e.Stem, name, stems, knownApps)).ToArray();
+    }
 
     public static IReadOnlyList<string> AppNames(IEnumerable<LogFileEntry> entries)
         => entries.Select(e => e.App).Distinct().Order(StringComparer.Ordinal).ToArray();
 
-    static bool IsInstanceStem(string stem, string name)
-        => stem.Length > name.Length + 1 && stem.StartsWith(name, StringComparison.Ordinal)
-           && stem[name.Length] == '-' && stem.AsSpan(name.Length + 1).IndexOfAnyExceptInRange('0', '9') < 0;
+    static bool IsInstanceOf(string stem, string name, HashSet<string> stems, IReadOnlyCollection<string>? knownApps)
+    {
+        if (stem.Length <= name.Length + 1 || !stem.StartsWith(name, StringComparison.Ordinal) || stem[name.Length] != '-'
+            || !int.TryParse(stem.AsSpan(name.Length + 1), System.Globalization.NumberStyles.None, null, out var instance))
+            return false;
+        if (knownApps is not null) return !knownApps.Contains(stem);
+        for (var earlier = 0; earlier < instance; earlier++)
+            if (!stems.Contains($"{name}-{earlier}")) return false;
+        return true;
+    }
 
     static (string App, int? Instance) ParseStem(string stem)
     {

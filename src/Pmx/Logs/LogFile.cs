@@ -11,6 +11,11 @@ namespace Pmx.Logs;
 /// Rotation happens only between whole lines: if the next line would take the file past the
 /// limit, the file is closed, renamed to `.1` (see <see cref="LogRotation"/>) and a fresh one
 /// started. A single line larger than the limit still goes into a file of its own.
+/// A write that fails (a full disk, a quota, an I/O error) never stops the daemon: the lines are
+/// counted in <see cref="LogDropCount"/>, the daemon log hears about it once, and the first
+/// write that works again is preceded by one "[pmx: N lines dropped: why]" line. Every batch
+/// also checks that the open file is still the one at <see cref="Path"/>: after someone deletes
+/// `logs/` (or the file), the writer recreates it instead of writing into an unlinked inode.
 /// </summary>
 internal sealed class LogFile(string path) : LogTarget
 {
@@ -19,10 +24,15 @@ internal sealed class LogFile(string path) : LogTarget
     const int FlushThresholdBytes = 256 * 1024;
 
     readonly ArrayBufferWriter<byte> _pending = new();
+    readonly LogDropCount _dropped = new(path);
+    int _pendingLines;
     FileStream? _stream;
+    FileIdentity? _identity;
     long _sizeBytes;
-    bool _isSizeKnown;
-    string? _lastError;
+    BatchState _batch;
+
+    /// <summary>Where the current batch stands; a new batch starts after every <see cref="Flush"/>.</summary>
+    enum BatchState { Idle, Writing, Unavailable }
 
     public string Path { get; } = path;
 
@@ -30,44 +40,99 @@ internal sealed class LogFile(string path) : LogTarget
     public long MaxSizeBytes { get; set; }
     public int Retain { get; set; }
 
+    /// <summary>How pmx's own lines (the drop marker) are stamped; null writes them bare.</summary>
+    public LogLineFormat? Format { get; set; }
+
     public override void Append(ReadOnlySpan<byte> line)
     {
-        if (!EnsureOpen()) return;
-        if (!_isSizeKnown) { _sizeBytes = RandomAccess.GetLength(_stream!.SafeFileHandle); _isSizeKnown = true; }
-        var sizeAfter = _sizeBytes + _pending.WrittenCount + line.Length;
-        if (MaxSizeBytes > 0 && sizeAfter > MaxSizeBytes && _sizeBytes + _pending.WrittenCount > 0)
+        if (_batch == BatchState.Idle) _batch = TryStartBatch() ? BatchState.Writing : BatchState.Unavailable;
+        // An empty append only opens (creates) the file; it is no line to count or write.
+        if (line.IsEmpty) return;
+        if (_batch == BatchState.Unavailable) { _dropped.Add(1); return; }
+        var sizeBefore = _sizeBytes + _pending.WrittenCount;
+        if (MaxSizeBytes > 0 && sizeBefore + line.Length > MaxSizeBytes && sizeBefore > 0)
         {
-            Flush();
+            WritePending();
             Rotate();
-            if (!EnsureOpen()) return;
+            if (!TryOpen()) { _batch = BatchState.Unavailable; _dropped.Add(1); return; }
         }
         _pending.Write(line);
-        if (_pending.WrittenCount >= FlushThresholdBytes) Flush();
+        _pendingLines++;
+        if (_pending.WrittenCount >= FlushThresholdBytes) WritePending();
     }
 
     public override void Flush()
     {
-        // The next batch re-reads the size: someone may have truncated the file in between.
-        _isSizeKnown = false;
-        if (_pending.WrittenCount == 0 || _stream is null) { _pending.Clear(); return; }
-        try
-        {
-            // With O_APPEND, Linux pwrite(2) appends whatever the offset says (see its BUGS section).
-            RandomAccess.Write(_stream.SafeFileHandle, _pending.WrittenSpan, fileOffset: 0);
-            _sizeBytes += _pending.WrittenCount;
-        }
-        catch (IOException e)
-        {
-            Report($"cannot write to log file {Path}: {e.Message}. These lines are lost; pmx retries with the next ones.");
-            CloseStream();
-        }
-        _pending.Clear();
+        WritePending();
+        // The next batch re-reads the size (someone may have truncated the file) and re-checks the path.
+        _batch = BatchState.Idle;
     }
 
     public override void Close()
     {
         Flush();
         CloseStream();
+    }
+
+    bool TryStartBatch()
+    {
+        if (_stream is not null && !IsStillAtPath()) CloseStream();
+        return TryOpen();
+    }
+
+    /// <summary>False once the file at <see cref="Path"/> is gone or is another file (deleted, renamed, replaced).</summary>
+    bool IsStillAtPath()
+    {
+        if (_identity is not { } open) return File.Exists(Path);
+        return TryIdentify(Path) is { } atPath && atPath.IsSameFileAs(open);
+    }
+
+    void WritePending()
+    {
+        if (_pending.WrittenCount == 0) return;
+        if (_dropped.Lines > 0)
+        {
+            if (TryWrite(_dropped.Marker(Format))) _dropped.Recovered();
+            else { _dropped.Add(_pendingLines); ClearPending(); return; }
+        }
+        if (!TryWrite(_pending.WrittenSpan)) _dropped.Add(_pendingLines);
+        ClearPending();
+    }
+
+    void ClearPending()
+    {
+        _pending.Clear();
+        _pendingLines = 0;
+    }
+
+    bool TryWrite(ReadOnlySpan<byte> bytes)
+    {
+        if (_stream is null) return false;
+        try
+        {
+            // With O_APPEND, Linux pwrite(2) appends whatever the offset says (see its BUGS section).
+            RandomAccess.Write(_stream.SafeFileHandle, bytes, fileOffset: 0);
+            _sizeBytes += bytes.Length;
+            return true;
+        }
+        catch (IOException e)
+        {
+            _dropped.Failed(LogDropCount.Describe(e));
+            UndoPartialWrite();
+            // Reopened at the next batch: a fresh descriptor recovers from more than ENOSPC does.
+            CloseStream();
+            return false;
+        }
+    }
+
+    /// <summary>A write cut short by ENOSPC leaves half a line; cut it off so the file keeps whole lines.</summary>
+    void UndoPartialWrite()
+    {
+        try
+        {
+            if (RandomAccess.GetLength(_stream!.SafeFileHandle) > _sizeBytes) RandomAccess.SetLength(_stream.SafeFileHandle, _sizeBytes);
+        }
+        catch (IOException) { /* the next batch re-reads the size anyway */ }
     }
 
     void Rotate()
@@ -77,61 +142,55 @@ internal sealed class LogFile(string path) : LogTarget
         {
             LogRotation.Rotate(Path, Retain);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report($"cannot rotate log file {Path}: {e.Message}. Writing on in the same file.");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            Report($"cannot rotate log file {Path}: {e.Message}. Writing on in the same file.");
+            LogDropCount.Report($"cannot rotate log file {Path}: {e.Message}. Writing on in the same file.");
         }
     }
 
-    bool EnsureOpen()
+    /// <summary>Opens the file if needed (creating its folder) and reads its size.</summary>
+    bool TryOpen()
     {
-        if (_stream is not null) return true;
         try
         {
-            var folder = System.IO.Path.GetDirectoryName(Path);
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder, FolderMode0750);
-            var stream = new FileStream(Path, new FileStreamOptions
-            {
-                Mode = FileMode.OpenOrCreate,
-                Access = FileAccess.Write,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                UnixCreateMode = FileMode0640,
-            });
-            // .NET opens without O_APPEND (it emulates FileMode.Append by seeking); add it so a
-            // truncation by `pmx flush` is followed (see the class comment).
-            if (!TryAddStatusFlags((int)stream.SafeFileHandle.DangerousGetHandle(), O_APPEND))
-            {
-                stream.Dispose();
-                throw new IOException("fcntl(O_APPEND) failed");
-            }
-            _stream = stream;
-            _isSizeKnown = false;
-            _lastError = null;
+            _stream ??= Open();
+            _sizeBytes = RandomAccess.GetLength(_stream.SafeFileHandle);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report($"cannot open log file {Path}: {e.Message}. Check the folder exists and is writable; lines for it are dropped until it is.");
+            CloseStream();
+            _dropped.Failed($"cannot open it: {e.Message}. Check the folder exists and is writable");
             return false;
         }
+    }
+
+    FileStream Open()
+    {
+        var folder = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder, FolderMode0750);
+        var stream = new FileStream(Path, new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            UnixCreateMode = FileMode0640,
+        });
+        // .NET opens without O_APPEND (it emulates FileMode.Append by seeking); add it so a
+        // truncation by `pmx flush` is followed (see the class comment).
+        if (!TryAddStatusFlags((int)stream.SafeFileHandle.DangerousGetHandle(), O_APPEND))
+        {
+            stream.Dispose();
+            throw new IOException("fcntl(O_APPEND) failed");
+        }
+        _identity = TryIdentify(stream.SafeFileHandle);
+        return stream;
     }
 
     void CloseStream()
     {
         _stream?.Dispose();
         _stream = null;
-        _isSizeKnown = false;
-    }
-
-    /// <summary>Says each distinct problem once (to the daemon log), not once per line.</summary>
-    void Report(string message)
-    {
-        if (message == _lastError) return;
-        _lastError = message;
-        Console.Error.WriteLine($"pmx: {message}");
+        _identity = null;
     }
 }

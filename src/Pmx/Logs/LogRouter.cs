@@ -22,7 +22,7 @@ internal sealed class LogRouter(PmxHome home, Stream? foreground = null, TimePro
 
         ILineSink Sink(string path)
         {
-            var file = _writer.AcquireFile(path, app.LogMaxSizeBytes, app.LogRetain);
+            var file = _writer.AcquireFile(path, app.LogMaxSizeBytes, app.LogRetain, format);
             ILineSink sink = new FileLineSink(_writer, file, format);
             return _console is null ? sink : new TeeSink(sink, new ForegroundSink(_writer, _console, app.Name, instance));
         }

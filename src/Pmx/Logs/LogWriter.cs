@@ -40,7 +40,7 @@ internal sealed class LogWriter : IDisposable
     /// The open file for <paramref name="path"/>, shared with every other user of the same path.
     /// Pair with <see cref="Release"/>. Rotation settings follow the latest caller.
     /// </summary>
-    public LogFile AcquireFile(string path, long maxSizeBytes, int retain)
+    public LogFile AcquireFile(string path, long maxSizeBytes, int retain, LogLineFormat? format = null)
     {
         var fullPath = Path.GetFullPath(path);
         LogFile file;
@@ -48,12 +48,17 @@ internal sealed class LogWriter : IDisposable
         lock (_gate)
         {
             isNew = !_files.TryGetValue(fullPath, out var entry);
-            if (isNew) entry = (new LogFile(fullPath), 0);
+            if (isNew)
+            {
+                entry = (new LogFile(fullPath), 0);
+                OpenLogFiles.Add(fullPath);
+            }
             file = entry.File;
             _files[fullPath] = (file, entry.Users + 1);
             // Read by the writer thread at its next Append; a stale value for one line is harmless.
             file.MaxSizeBytes = maxSizeBytes;
             file.Retain = retain;
+            file.Format = format;
         }
         // An empty append creates the file now, so `pmx logs` finds an app that printed nothing yet.
         if (isNew) Enqueue(new Item(file, [], false, null), force: true);
@@ -144,7 +149,11 @@ internal sealed class LogWriter : IDisposable
         }
         lock (_gate)
         {
-            foreach (var (file, _) in _files.Values) file.Close();
+            foreach (var (file, _) in _files.Values)
+            {
+                file.Close();
+                OpenLogFiles.Remove(file.Path);
+            }
             _files.Clear();
         }
     }
@@ -156,6 +165,7 @@ internal sealed class LogWriter : IDisposable
             var (_, users) = _files[file.Path];
             if (users > 1) { _files[file.Path] = (file, users - 1); return; }
             _files.Remove(file.Path);
+            OpenLogFiles.Remove(file.Path);
         }
         file.Close();
     }

@@ -66,7 +66,7 @@ public class MonitViewTests
         var lines = MonitView.Render(Rows, 0, log, width: 60, height: 10, colour: false).Split('\n');
 
         await Assert.That(lines.Length).IsEqualTo(10);
-        await Assert.That(lines[4..9]).IsEquivalentTo(new[] { "line 96", "line 97", "line 98", "line 99", "line 100" });
+        await Assert.That(lines[4..9]).IsEquivalentTo(new[] { "line 96", "line 97", "line 98", "line 99", "line 100" }, CollectionOrdering.Matching);
         await Assert.That(lines[9]).IsEqualTo(MonitView.Footer);
     }
 
@@ -104,7 +104,7 @@ public class MonitViewTests
         await Assert.That(MonitView.Render(Rows, 0, ["a"], width: 5, height: 1, colour: false)).IsEqualTo("q qui");
         await Assert.That(MonitView.Render(Rows, 0, ["a"], width: 0, height: 0, colour: false)).IsEqualTo("");
         var lines = MonitView.Render(Rows, 0, ["a"], width: 80, height: 3, colour: false).Split('\n');
-        await Assert.That(lines).IsEquivalentTo(new[] { Header, "> " + Web0, MonitView.Footer });
+        await Assert.That(lines).IsEquivalentTo(new[] { Header, "> " + Web0, MonitView.Footer }, CollectionOrdering.Matching);
     }
 
     [Test]

@@ -64,7 +64,7 @@ public class ControlJsonTests
         await Assert.That(app.ReusePort).IsEqualTo(ReusePortMode.PerInstance);
         await Assert.That(app.KillTimeout).IsEqualTo(TimeSpan.FromMilliseconds(5_500));
         await Assert.That(app.Env["QUOTE"]).IsEqualTo("a \"b\"\nc");
-        await Assert.That(app.Args).IsEquivalentTo(["--verbose", "two words"]);
+        await Assert.That(app.Args).IsEquivalentTo(["--verbose", "two words"], CollectionOrdering.Matching);
         await Assert.That(back.Environment!["HOME"]).IsEqualTo("/home/u");
         await Assert.That(back.ProtocolVersion).IsEqualTo(ControlProtocol.Version);
     }

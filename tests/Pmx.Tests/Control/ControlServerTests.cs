@@ -26,7 +26,7 @@ public class ControlServerTests
         var progress = new List<string>();
         var result = await Send(folder.SocketPath, "reload", ct, progress);
 
-        await Assert.That(progress).IsEquivalentTo(["web#0: new worker ready", "web#1: new worker ready"]);
+        await Assert.That(progress).IsEquivalentTo(["web#0: new worker ready", "web#1: new worker ready"], CollectionOrdering.Matching);
         await Assert.That(result.ExitCode).IsEqualTo(3);
         await Assert.That(result.Message).IsEqualTo("reload failed");
         await Assert.That(result.Processes![0].Pid).IsEqualTo(42);
@@ -49,7 +49,7 @@ public class ControlServerTests
 
         await Assert.That(received!.Command).IsEqualTo("scale");
         await Assert.That(received.Target).IsEqualTo("web");
-        await Assert.That(received.Args).IsEquivalentTo(["+2"]);
+        await Assert.That(received.Args).IsEquivalentTo(["+2"], CollectionOrdering.Matching);
         await Assert.That(received.EnvName).IsEqualTo("production");
     }
 

@@ -16,7 +16,7 @@ public class LineSplitterTests
         await Assert.That(sink.Lines).IsEmpty();
         Push(splitter, "lo\nwor", sink);
         Push(splitter, "ld\n", sink);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "hello", "world" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "hello", "world" }, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -25,7 +25,7 @@ public class LineSplitterTests
         var sink = new RecordingSink();
         var splitter = new LineSplitter();
         Push(splitter, "dos\r\n\n  spaced  \n", sink);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "dos\r", "", "  spaced  " });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "dos\r", "", "  spaced  " }, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -36,7 +36,7 @@ public class LineSplitterTests
         Push(splitter, "done\nno newline", sink);
         splitter.Flush(sink);
         splitter.Flush(sink);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "done", "no newline" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "done", "no newline" }, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -47,7 +47,7 @@ public class LineSplitterTests
         Push(splitter, "abcdefghij\n", sink);  // in one chunk
         Push(splitter, "kl", sink);             // across chunks
         Push(splitter, "mnopq\n", sink);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "abcd", "efgh", "ij", "klmn", "opq" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "abcd", "efgh", "ij", "klmn", "opq" }, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -58,6 +58,6 @@ public class LineSplitterTests
         Push(splitter, "ab", sink);
         Push(splitter, "cd", sink);
         Push(splitter, "\nwxyz\n", sink);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "abcd", "wxyz" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "abcd", "wxyz" }, CollectionOrdering.Matching);
     }
 }

@@ -27,7 +27,7 @@ public class LogFollowerTests
         follower.Poll(sink);
         follower.Poll(sink);
 
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "one", "two", "three", "four", "five" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "one", "two", "three", "four", "five" }, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -46,7 +46,7 @@ public class LogFollowerTests
         }
         Append(path, "d\n");
         follower.Poll(sink);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "a", "b", "c", "d" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "a", "b", "c", "d" }, CollectionOrdering.Matching);
     }
 
     [Test]
@@ -61,7 +61,7 @@ public class LogFollowerTests
         follower.Poll(sink);
         Append(path, "after\n");
         follower.Poll(sink);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "after" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "after" }, CollectionOrdering.Matching);
     }
 
     [Test, Timeout(120_000)]
@@ -96,11 +96,11 @@ public class LogFollowerTests
             {
                 await router.WhenWritten().WaitAsync(ct);
                 var seen = n + 1;
-                await Poll.Until(() => sink.Count >= seen, ct);
+                await Poll.Until(() => sink.Count >= seen, TimeSpan.FromSeconds(30), $"the follower to print {seen} lines", ct);
             }
         }
         await router.WhenWritten().WaitAsync(ct);
-        await Poll.Until(() => sink.Count >= lineCount, ct);
+        await Poll.Until(() => sink.Count >= lineCount, TimeSpan.FromSeconds(30), $"the follower to print all {lineCount} lines", ct);
         stop.Cancel();
         await following;
 

@@ -61,10 +61,10 @@ public class LogsCommandTests
         var stdout = new LockedStream();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var run = Task.Run(() => LogsCommand.Run(temp.Home, "web", 1, follow: true, false, true, stdout, TextWriter.Null, TimeSpan.FromMilliseconds(20), stop.Token), ct);
-        await Poll.Until(() => stdout.Text.Contains("out 30"), ct);
+        await Poll.Until(() => stdout.Text.Contains("out 30"), TimeSpan.FromSeconds(20), "the last kept line printed", ct);
         File.AppendAllText(temp.LogPath("web-0-out.log"), "fresh line\n");
         File.WriteAllText(temp.LogPath("web-1-out.log"), "new instance\n");
-        await Poll.Until(() => stdout.Text.Contains("web#0 | fresh line") && stdout.Text.Contains("web#1 | new instance"), ct);
+        await Poll.Until(() => stdout.Text.Contains("web#0 | fresh line") && stdout.Text.Contains("web#1 | new instance"), TimeSpan.FromSeconds(20), "both new lines followed", ct);
         stop.Cancel();
         await Assert.That(await run).IsEqualTo(0);
     }

@@ -28,7 +28,7 @@ public class OutputPumpTests
         for (var p = 0; p < pipeCount; p++)
         {
             var expected = Enumerable.Range(0, linesPerPipe).Select(n => $"pipe {p} line {n}");
-            await Assert.That(sinks[p].Lines).IsEquivalentTo(expected);
+            await Assert.That(sinks[p].Lines).IsEquivalentTo(expected, CollectionOrdering.Matching);
         }
         await Assert.That(pump.AttachedCount).IsEqualTo(0);
     }
@@ -43,7 +43,7 @@ public class OutputPumpTests
         pipe.Write("first\nlast words without newline");
         pipe.Dispose();
         await sink.Closed.WaitAsync(ct);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "first", "last words without newline" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "first", "last words without newline" }, CollectionOrdering.Matching);
         await Assert.That(sink.ClosedCount).IsEqualTo(1);
         await Assert.That(pipe.ReadEnd.IsClosed).IsTrue();
     }
@@ -59,7 +59,7 @@ public class OutputPumpTests
         attachment.Dispose();
         attachment.Dispose();
         await sink.Closed.WaitAsync(ct);
-        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "one", "two", "partial" });
+        await Assert.That(sink.Lines).IsEquivalentTo(new[] { "one", "two", "partial" }, CollectionOrdering.Matching);
         await Assert.That(sink.ClosedCount).IsEqualTo(1);
     }
 
@@ -76,8 +76,8 @@ public class OutputPumpTests
         second.Write("b");
         pump.Dispose();
         await Task.WhenAll(sinks.Select(s => s.Closed)).WaitAsync(ct);
-        await Assert.That(sinks[0].Lines).IsEquivalentTo(new[] { "a" });
-        await Assert.That(sinks[1].Lines).IsEquivalentTo(new[] { "b" });
+        await Assert.That(sinks[0].Lines).IsEquivalentTo(new[] { "a" }, CollectionOrdering.Matching);
+        await Assert.That(sinks[1].Lines).IsEquivalentTo(new[] { "b" }, CollectionOrdering.Matching);
         await Assert.That(() => pump.Attach(new TestPipe().ReadEnd, new RecordingSink())).Throws<ObjectDisposedException>();
     }
 }

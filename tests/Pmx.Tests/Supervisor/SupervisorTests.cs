@@ -17,7 +17,7 @@ public class SupervisorTests
         var outcome = await up;
         await Assert.That(outcome.ExitCode).IsEqualTo(0);
         var rows = await rig.List();
-        await Assert.That(rows.Select(r => r.Status)).IsEquivalentTo([ProcessStatus.Online, ProcessStatus.Online]);
+        await Assert.That(rows.Select(r => r.Status)).IsEquivalentTo([ProcessStatus.Online, ProcessStatus.Online], CollectionOrdering.Matching);
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(2);
     }
 
@@ -70,7 +70,7 @@ public class SupervisorTests
         var pid = rig.Host.Spawned[0];
         var stop = rig.Run(s => s.Stop("web", _ => { }));
         await rig.Settle();
-        await Assert.That(rig.Host.SignalsSentTo(pid)).IsEquivalentTo([SignalNames.SIGTERM]);
+        await Assert.That(rig.Host.SignalsSentTo(pid)).IsEquivalentTo([SignalNames.SIGTERM], CollectionOrdering.Matching);
         await rig.Advance(TimeSpan.FromMilliseconds(1499));
         await Assert.That(rig.Host.SignalsSentTo(pid)).DoesNotContain(SignalNames.SIGKILL);
         await rig.Advance(TimeSpan.FromMilliseconds(1));
@@ -96,7 +96,7 @@ public class SupervisorTests
         await rig.Exit(pid, ExitStatus.Exited(0));
         await stop;
         // The only SIGKILL is the sweep of the empty process group after the leader was reaped.
-        await Assert.That(rig.Host.SignalsSentTo(pid)).IsEquivalentTo([SignalNames.SIGINT, SignalNames.SIGKILL]);
+        await Assert.That(rig.Host.SignalsSentTo(pid)).IsEquivalentTo([SignalNames.SIGINT, SignalNames.SIGKILL], CollectionOrdering.Matching);
         await rig.Advance(TimeSpan.FromSeconds(30));
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(1);
     }
@@ -114,7 +114,7 @@ public class SupervisorTests
         await Assert.That(rig.Host.SignalsSentTo(old)).IsEmpty();
         rig.Plumbing.SendReady(1);
         await rig.Settle();
-        await Assert.That(rig.Host.SignalsSentTo(old)).IsEquivalentTo([SignalNames.SIGINT]);
+        await Assert.That(rig.Host.SignalsSentTo(old)).IsEquivalentTo([SignalNames.SIGINT], CollectionOrdering.Matching);
         await rig.Exit(old, ExitStatus.Exited(0));
         var outcome = await reload;
         await Assert.That(outcome.ExitCode).IsEqualTo(0);
@@ -192,8 +192,8 @@ public class SupervisorTests
         await rig.Settle();
         var pids = rig.Host.Spawned;
         await Assert.That(rig.Host.SignalsSentTo(pids[0])).IsEmpty();
-        await Assert.That(rig.Host.SignalsSentTo(pids[1])).IsEquivalentTo([SignalNames.SIGINT]);
-        await Assert.That(rig.Host.SignalsSentTo(pids[2])).IsEquivalentTo([SignalNames.SIGINT]);
+        await Assert.That(rig.Host.SignalsSentTo(pids[1])).IsEquivalentTo([SignalNames.SIGINT], CollectionOrdering.Matching);
+        await Assert.That(rig.Host.SignalsSentTo(pids[2])).IsEquivalentTo([SignalNames.SIGINT], CollectionOrdering.Matching);
         await rig.Exit(pids[1], ExitStatus.Exited(0));
         await rig.Exit(pids[2], ExitStatus.Exited(0));
         await scale;

@@ -1,0 +1,2 @@
+global using Pmx.Testing;
+global using TUnit.Assertions.Enums;
