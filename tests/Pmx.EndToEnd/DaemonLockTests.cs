@@ -40,16 +40,26 @@ public class DaemonLockTests
     }
 
     [Test, Timeout(60_000)]
-    public async Task TwoCommandsThatBothFindNoDaemonBothSucceedAgainstOneDaemon(CancellationToken ct)
+    public async Task TwoUpsThatBothFindNoDaemonBothLandInOneDaemon(CancellationToken ct)
     {
         await using var sandbox = new PmxSandbox();
+        var first = sandbox.WriteConfig(App("first"), "first.toml");
+        var second = sandbox.WriteConfig(App("second"), "second.toml");
 
-        var results = await Task.WhenAll(sandbox.Pmx(ct, "list", "--json"), sandbox.Pmx(ct, "list", "--json"));
+        var results = await Task.WhenAll(sandbox.Pmx(ct, "up", "-c", first), sandbox.Pmx(ct, "up", "-c", second));
 
-        await Assert.That(results[0].ExitCode).IsEqualTo(0);
-        await Assert.That(results[1].ExitCode).IsEqualTo(0);
+        await Assert.That(results[0].ExitCode).IsEqualTo(0).Because(results[0].Stdout + results[0].Stderr);
+        await Assert.That(results[1].ExitCode).IsEqualTo(0).Because(results[1].Stdout + results[1].Stderr);
         await Poll.Until(() => DaemonsOf(sandbox).Count == 1, Deadline, "the daemon that lost the lock to exit", ct);
+        var names = (await sandbox.List(ct)).Select(i => i.Name).Order().ToList();
+        await Assert.That(string.Join(",", names)).IsEqualTo("first,second");
     }
+
+    static string App(string name) => $"""
+        [[apps]]
+        name = "{name}"
+        script = "{PmxSandbox.TestWorker}"
+        """;
 
     static Process StartDaemon(PmxSandbox sandbox)
     {
