@@ -9,8 +9,12 @@ internal sealed record PmxHome(string Root)
     public string SocketPath => Path.Combine(Root, "pmx.sock");
     public string DaemonLogPath => Path.Combine(Root, "daemon.log");
     public string PidFilePath => Path.Combine(Root, "daemon.pid");
+    /// <summary>Held (flock) by the daemon for its whole life: one daemon per PMX_HOME.</summary>
+    public string LockPath => Path.Combine(Root, "daemon.lock");
     public string LogsDirectory => Path.Combine(Root, "logs");
     public string DumpPath => Path.Combine(Root, "dump.toml");
+    /// <summary>The workers' sd_notify sockets (owner-only, so other users cannot reach them).</summary>
+    public string NotifyDirectory => Path.Combine(Root, "notify");
 
     public static PmxHome FromEnvironment()
     {

@@ -67,7 +67,7 @@ internal sealed class ControlServer : IAsyncDisposable
     /// Makes the socket path free for a new daemon: removes the file when nobody listens on it
     /// (a daemon that died without cleaning up), keeps it when a daemon answers.
     /// </summary>
-    /// <remarks>Two daemons starting at once can both see a stale file; the daemon's pid-file lock, not this check, keeps them apart.</remarks>
+    /// <remarks>Two daemons starting at once can both see a stale file; the daemon's flock on PMX_HOME/daemon.lock (DaemonLock), taken before this check, keeps them apart.</remarks>
     public static async Task<StaleSocketCheck> TryCleanStaleSocketAsync(string socketPath, CancellationToken ct)
     {
         if (!File.Exists(socketPath)) return StaleSocketCheck.Absent;

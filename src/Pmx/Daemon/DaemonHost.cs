@@ -16,6 +16,8 @@ namespace Pmx.Daemon;
 internal sealed class DaemonHost
 {
     static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(2);
+    /// <summary>How long a daemon that lost the lock waits for the winner to listen before it exits.</summary>
+    static readonly TimeSpan WinnerStartTimeout = TimeSpan.FromSeconds(10);
 
     readonly PmxHome _home;
     readonly bool _foreground;
@@ -51,11 +53,14 @@ internal sealed class DaemonHost
         // A long-lived daemon must not pin the folder some CLI happened to be started from.
         if (!_foreground) Directory.SetCurrentDirectory(_home.Root);
 
+        using var daemonLock = DaemonLock.TryAcquire(_home.LockPath);
+        if (daemonLock is null) return RefuseSecondDaemon();
+        // With the lock held, no other daemon of this PMX_HOME can be starting: a socket that does
+        // not answer is stale. One that answers belongs to a daemon of a pmx that predates the lock.
         switch (ControlServer.TryCleanStaleSocketAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult())
         {
             case StaleSocketCheck.DaemonRunning:
-                Console.Error.WriteLine($"pmx: a daemon is already running for PMX_HOME={_home.Root}" +
-                    (_foreground ? "; stop it with 'pmx kill', or set PMX_HOME to another folder" : ""));
+                Console.Error.WriteLine(AlreadyRunningMessage());
                 return _foreground ? ExitCodes.Failure : ExitCodes.Ok;
             case StaleSocketCheck.RemovedStale:
                 Console.Error.WriteLine("pmx: removed a stale control socket left by a daemon that did not exit cleanly");
@@ -73,7 +78,7 @@ internal sealed class DaemonHost
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
         using var pump = new OutputPump();
         var supervisor = new Supervisor.Supervisor(new LinuxProcessHost(Environment.ProcessPath!),
-            new WorkerPlumbing(logs, pump), TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
+            new WorkerPlumbing(logs, pump, _home.NotifyDirectory, message => log.LogWarning("{Message}", message)), TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var reaper = new ChildReaper(supervisor.OnChildExited);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
         var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
@@ -115,6 +120,28 @@ internal sealed class DaemonHost
         log.LogInformation("daemon exiting with code {Code}", exitCode);
         return exitCode;
     }
+
+    /// <summary>
+    /// Another daemon holds the lock. A detached one was started by a CLI that found no daemon, as
+    /// the winner's CLI did: it waits (bounded) until the winner listens, so that CLI, which gives
+    /// up once the daemon it started has exited, finds the winner's socket and connects to it.
+    /// </summary>
+    int RefuseSecondDaemon()
+    {
+        if (!_foreground)
+        {
+            var deadline = DateTime.UtcNow + WinnerStartTimeout;
+            while (DateTime.UtcNow < deadline
+                   && ControlSocket.ProbeAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() != ControlSocket.Probe.Listening)
+                Thread.Sleep(20);
+        }
+        Console.Error.WriteLine(AlreadyRunningMessage());
+        return _foreground ? ExitCodes.Failure : ExitCodes.Ok;
+    }
+
+    string AlreadyRunningMessage() =>
+        $"pmx: a daemon is already running for PMX_HOME={_home.Root}; not starting a second one" +
+        (_foreground ? ". Stop it with 'pmx kill', or set PMX_HOME to another folder" : "");
 
     void OnStopSignal(PosixSignalContext context)
     {

@@ -13,7 +13,8 @@ internal static partial class Interop
     [LibraryImport(Libc, EntryPoint = "syscall", SetLastError = true)]
     private static partial nint syscall_close_range(nint number, uint first, uint last, uint flags);
 
-    /// <summary>close_range(first, last, flags). Returns 0, or -1 with errno (ENOSYS on kernels before 5.9).</summary>
+    /// <summary>close_range(first, last, flags). Returns 0, or -1 with errno (ENOSYS on kernels before
+    /// 5.9; EINVAL for CLOSE_RANGE_CLOEXEC before 5.11, or when a seccomp filter rejects it).</summary>
     internal static int close_range(uint first, uint last, uint flags) =>
         (int)syscall_close_range(CloseRangeSyscall, first, last, flags);
 }

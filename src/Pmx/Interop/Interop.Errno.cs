@@ -13,7 +13,7 @@ internal static partial class Interop
         EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2BIG = 7, ENOEXEC = 8,
         EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16,
         EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24,
-        ETXTBSY = 26, ENOSPC = 28, EPIPE = 32, ENAMETOOLONG = 36, ELOOP = 40,
+        ETXTBSY = 26, ENOSPC = 28, EPIPE = 32, ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40,
     }
 
     /// <summary>errno left by the last import declared with SetLastError = true.</summary>

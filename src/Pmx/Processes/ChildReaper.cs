@@ -9,10 +9,11 @@ namespace Pmx.Processes;
 /// <remarks>
 /// Overview
 /// SIGCHLD only says "something changed": signals coalesce, so one wake-up may stand for many
-/// exits, and a wake-up can be missed entirely. So every wake-up drains waitpid(-1, WNOHANG) until
-/// nothing is left, and a slow safety timer drains too. waitpid(-1) also collects orphans that the
-/// kernel re-parented to us (as PID 1 or a subreaper), which is exactly what pmx must do; the
-/// callback receives those pids too and ignores the ones it does not know.
+/// exits, and a wake-up can be missed entirely. So every wake-up reaps exited children until none
+/// is left, and a slow safety timer does too. Each reap is ChildRegistry.ReapOne: it waits for any
+/// child, so it also collects orphans the kernel re-parented to us (as PID 1 or a subreaper), which
+/// is exactly what pmx must do; the callback receives those pids too and ignores the ones it does
+/// not know. A worker's leftover process group is SIGKILLed just before its leader is reaped.
 /// Because it waits for any child, nothing else in the process may wait for its own children
 /// (System.Diagnostics.Process included): pmx owns reaping.
 /// </remarks>
@@ -52,20 +53,8 @@ public sealed class ChildReaper : IDisposable
 
     void ReapAll()
     {
-        while (!_stopping)
-        {
-            int pid = waitpid(-1, out int status, WNOHANG);
-            if (pid > 0)
-            {
-                _onExit(pid, ExitStatus.FromWaitStatus(status));
-                continue;
-            }
-            if (pid == 0) return; // children exist, none has exited
-            var errno = LastError;
-            if (errno == Errno.EINTR) continue;
-            if (errno == Errno.ECHILD) return; // no children at all
-            Environment.FailFast($"pmx internal error: waitpid(-1) failed: {Describe(errno)}");
-        }
+        while (!_stopping && ChildRegistry.OfThisProcess.ReapOne(out int pid, out var status) == ChildRegistry.ReapResult.Reaped)
+            _onExit(pid, status);
     }
 
     public void Dispose()

@@ -74,17 +74,13 @@ internal static class ExecShim
             $"pmx: cannot run '{command[0]}': {Describe(errno)}");
     }
 
-    /// <summary>
-    /// Whatever the daemon inherited without close-on-exec (a terminal's or a CI runner's stray
-    /// descriptors) must not leak into every worker: only stdio, the listen sockets and the Node
-    /// channel survive the execve. Best effort: kernels before 5.11 lack the flag.
-    /// </summary>
+    /// <summary>Only stdio, the listen sockets and the Node channel survive the execve.</summary>
     static void KeepOnlyPassedDescriptors(int listenFds)
     {
         var highestKept = 2 + listenFds;
         if (int.TryParse(Environment.GetEnvironmentVariable("NODE_CHANNEL_FD"), CultureInfo.InvariantCulture, out var ipc))
             highestKept = Math.Max(highestKept, ipc);
-        close_range((uint)highestKept + 1, uint.MaxValue, CLOSE_RANGE_CLOEXEC);
+        InheritedDescriptors.MarkCloseOnExecAbove(highestKept);
     }
 
     static string?[] BuildEnvironment(int pid, int listenFds)

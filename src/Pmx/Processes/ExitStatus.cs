@@ -16,6 +16,14 @@ public readonly record struct ExitStatus(int? ExitCode, int? TermSignal)
         throw new ArgumentOutOfRangeException(nameof(status), status, "a stopped-child status is not an exit");
     }
 
+    /// <summary>Decodes waitid(2)'s si_code and si_status: an exit code, or the signal that killed it.</summary>
+    public static ExitStatus FromChildExit(int code, int status) => code switch
+    {
+        Interop.Interop.CLD_EXITED => Exited(status),
+        Interop.Interop.CLD_KILLED or Interop.Interop.CLD_DUMPED => KilledBy(status),
+        _ => throw new ArgumentOutOfRangeException(nameof(code), code, "not an exit (waitid without WEXITED?)"),
+    };
+
     public static ExitStatus Exited(int code) => new(code, null);
     public static ExitStatus KilledBy(int signal) => new(null, signal);
 

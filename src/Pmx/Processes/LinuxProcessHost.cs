@@ -6,7 +6,8 @@ using static Pmx.Interop.Interop;
 namespace Pmx.Processes;
 
 /// <summary>
-/// Starts workers with posix_spawnp through the `pmx __exec` shim and signals them with kill(2).
+/// Starts workers with posix_spawnp through the `pmx __exec` shim and signals them (pidfd, kill(2))
+/// only while they are unreaped (ChildRegistry).
 /// </summary>
 /// <remarks>
 /// Overview
@@ -24,6 +25,7 @@ public sealed class LinuxProcessHost : IProcessHost
 {
     const string DevNull = "/dev/null";
     readonly string _shimPath;
+    readonly ChildRegistry _children = ChildRegistry.OfThisProcess;
 
     /// <param name="shimPath">Absolute path of the pmx binary that understands `__exec`.</param>
     public LinuxProcessHost(string shimPath)
@@ -40,27 +42,23 @@ public sealed class LinuxProcessHost : IProcessHost
         return request.KillWhenParentDies ? SpawnThread.Shared.Run(() => SpawnNow(request)) : SpawnNow(request);
     }
 
+    /// <summary>
+    /// kill(-pgid) for a worker this host spawned and has not reaped; NoSuchProcess, without any
+    /// kill, once it has been reaped (its group id may belong to someone else by then). See ChildRegistry.
+    /// </summary>
     public SignalOutcome SignalGroup(int processGroupId, int signal)
     {
         // kill(0) and kill(-1) mean "my group" and "every process I may signal": never what a caller wants.
         if (processGroupId <= 1)
             throw new ArgumentOutOfRangeException(nameof(processGroupId), processGroupId, "not a worker's process group");
-        return Kill(-processGroupId, signal, $"process group {processGroupId}");
+        return _children.SignalGroup(processGroupId, signal);
     }
 
+    /// <summary>A worker's leader through its pidfd; a reaped worker is NoSuchProcess; any other pid gets kill(2).</summary>
     public SignalOutcome Signal(int pid, int signal)
     {
         if (pid <= 0) throw new ArgumentOutOfRangeException(nameof(pid), pid, "not a process id");
-        return Kill(pid, signal, $"process {pid}");
-    }
-
-    static SignalOutcome Kill(int target, int signal, string what)
-    {
-        if (kill(target, signal) == 0) return SignalOutcome.Delivered;
-        var errno = LastError;
-        if (errno == Errno.ESRCH) return SignalOutcome.NoSuchProcess;
-        if (errno == Errno.EPERM) return SignalOutcome.NotPermitted;
-        throw new InvalidOperationException($"cannot send {SignalNames.NameOf(signal)} to {what}: {Describe(errno)}");
+        return _children.Signal(pid, signal);
     }
 
     static void Validate(SpawnRequest request)
@@ -105,9 +103,13 @@ public sealed class LinuxProcessHost : IProcessHost
             var argv = ShimArgv(request, listenCount);
             var envp = BuildEnvironment(request, listenCount);
             var actions = FileActions(moves, request.WorkingDirectory);
-            var errno = PosixSpawnp(out int pid, _shimPath, argv, envp, actions,
-                PosixSpawnFlags.SetSignalMask | PosixSpawnFlags.SetSignalDefault | PosixSpawnFlags.SetProcessGroup);
-            if (errno != 0) throw SpawnFailed(request, errno);
+            // Registered before the reaper can see it exit: an instant exit is still a worker's exit.
+            var pid = _children.Spawn(() =>
+            {
+                var errno = PosixSpawnp(out int spawned, _shimPath, argv, envp, actions,
+                    PosixSpawnFlags.SetSignalMask | PosixSpawnFlags.SetSignalDefault | PosixSpawnFlags.SetProcessGroup);
+                return errno == 0 ? spawned : throw SpawnFailed(request, errno);
+            });
 
             var nodeIpc = request.NodeIpcChannel ? new Socket(new SafeSocketHandle(ipcParent, ownsHandle: true)) : null;
             succeeded = true;

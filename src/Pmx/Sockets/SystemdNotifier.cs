@@ -7,15 +7,20 @@ namespace Pmx.Sockets;
 internal static class SystemdNotifier
 {
     /// <summary>Sends one datagram to $NOTIFY_SOCKET; does nothing when pmx was not started by systemd.</summary>
-    public static void Notify(string state)
+    public static void Notify(string state) => Notify(state, Environment.GetEnvironmentVariable("NOTIFY_SOCKET"));
+
+    /// <summary>
+    /// Sends <paramref name="state"/> as one UTF-8 datagram to <paramref name="socketPath"/> (a file
+    /// path, or '@' for the abstract namespace). Does nothing for a null or empty path.
+    /// </summary>
+    public static void Notify(string state, string? socketPath)
     {
-        var path = Environment.GetEnvironmentVariable("NOTIFY_SOCKET");
-        if (string.IsNullOrEmpty(path)) return;
-        if (path[0] == '@') path = "\0" + path[1..];
+        if (string.IsNullOrEmpty(socketPath)) return;
+        if (socketPath[0] == '@') socketPath = "\0" + socketPath[1..];
         try
         {
             using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            socket.Connect(new UnixDomainSocketEndPoint(path));
+            socket.Connect(new UnixDomainSocketEndPoint(socketPath));
             socket.Send(Encoding.UTF8.GetBytes(state));
         }
         catch (SocketException)

@@ -16,7 +16,8 @@ public class ReapingTests
         // which is harmless (they are reaped by whichever reaper runs, or at exit).
         await Assert.That(ProcessSetup.TryBecomeSubreaper()).IsTrue();
         await using var children = new ChildProcesses();
-        var worker = children.Spawn("/bin/sh", "-c", "sleep 100 & echo $!");
+        // setsid: the orphan leaves the worker's group, which dies with its leader; wait until it has.
+        var worker = children.Spawn("/bin/sh", "-c", "setsid sleep 100 & echo $!; while [ \"$(cat /proc/$!/comm)\" != sleep ]; do :; done");
         using var reader = new StreamReader(new FileStream(worker.StdoutRead, FileAccess.Read, 1));
         var orphan = int.Parse((await Task.Run(reader.ReadLine, ct).WaitAsync(ct))!, CultureInfo.InvariantCulture);
         await children.ExitOf(worker.Pid, ct);

@@ -1,0 +1,44 @@
+using Microsoft.Win32.SafeHandles;
+using static Pmx.Interop.Interop;
+
+namespace Pmx.Daemon;
+
+/// <summary>
+/// The one-daemon-per-PMX_HOME guarantee: an exclusive flock(2) on PMX_HOME/daemon.lock, held
+/// for the daemon's whole life.
+/// </summary>
+/// <remarks>
+/// Two CLIs that find no daemon at the same instant both start one; probing the control socket
+/// cannot decide between them (neither listens yet), the kernel's lock can. It is released by the
+/// kernel when the daemon dies, however it dies, so a crash never leaves a stale lock. The fd is
+/// close-on-exec: a worker that inherited it would keep the lock after the daemon died. The lock
+/// is taken with flock directly rather than through File.OpenHandle's FileShare emulation, which
+/// an environment variable (DOTNET_SYSTEM_IO_DISABLEFILELOCKING) can turn off.
+/// </remarks>
+internal sealed class DaemonLock : IDisposable
+{
+    const int OwnerReadWrite = 0x180; // 0600
+
+    readonly SafeFileHandle _file;
+
+    DaemonLock(SafeFileHandle file) => _file = file;
+
+    /// <summary>The lock, or null when another process holds it. Throws IOException when the file cannot be opened or locked.</summary>
+    public static DaemonLock? TryAcquire(string path)
+    {
+        var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, OwnerReadWrite);
+        if (fd < 0) throw new IOException($"pmx: cannot open the daemon lock file {path}: {Describe(LastError)}");
+        var file = new SafeFileHandle(fd, ownsHandle: true);
+        while (flock(fd, LOCK_EX | LOCK_NB) != 0)
+        {
+            var errno = LastError;
+            if (errno == Errno.EINTR) continue;
+            file.Dispose();
+            if (errno == Errno.EAGAIN) return null;
+            throw new IOException($"pmx: cannot lock {path}: {Describe(errno)}");
+        }
+        return new DaemonLock(file);
+    }
+
+    public void Dispose() => _file.Dispose();
+}
