@@ -1,32 +1,45 @@
 #!/usr/bin/env bash
 # Builds the native pmx binary into artifacts/ and, on request, runs it or the tests.
-#   ./build.sh          publish artifacts/pmx (and the samples the example config serves)
+#   ./build.sh          publish artifacts/pmx (static linux-x64) and the samples the example config serves
 #   ./build.sh run      publish, then `pmx up -c ecosystem.toml.example`
 #   ./build.sh test     publish, then run every test (unit and end-to-end)
+#   ./build.sh release  write dist/: static linux-x64 and linux-arm64 binaries, .tar.gz, SHA256SUMS
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 
-# Native AOT links with a C toolchain (clang, else gcc). Install one only when neither is there.
-ensure_native_toolchain() {
-  if command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; then return; fi
-  say "no C compiler found; Native AOT needs one to link. Installing gcc with apt (build-essential)."
+# Installs Debian packages with apt, as root or through sudo.
+apt_install() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends build-essential
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-publish() { # project output-dir
-  dotnet publish "$1" -c Release -r linux-x64 -o "$2" -p:DebugType=none -nologo -clp:NoSummary -v:quiet
-  rm -f "$2"/*.dbg "$2"/*.xml
+# Native AOT links with a C toolchain (clang, else gcc); the static binary also needs glibc's
+# static archives (libc.a, from libc6-dev). Install them only when missing.
+ensure_native_toolchain() {
+  if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+    say "no C compiler found; Native AOT needs one to link. Installing gcc with apt (build-essential)."
+    apt_install build-essential
+  fi
+  if [ ! -e "/usr/lib/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/libc.a" ]; then
+    say "glibc's static archives (libc.a) are missing; the static pmx links with them. Installing libc6-dev with apt."
+    apt_install libc6-dev
+  fi
+}
+
+publish() { # project output-dir [msbuild arguments...]
+  local project=$1 out=$2; shift 2
+  dotnet publish "$project" -c Release -r "${RID:-linux-x64}" -o "$out" -p:DebugType=none -nologo -clp:NoSummary -v:quiet "$@"
+  rm -f "$out"/*.dbg "$out"/*.xml
 }
 
 build() {
   ensure_native_toolchain
-  say "publishing artifacts/pmx (Native AOT)"
+  say "publishing artifacts/pmx (Native AOT, statically linked)"
   publish src/Pmx/Pmx.csproj artifacts
   build_samples
 }
@@ -43,6 +56,111 @@ build_test_fixtures() {
   cp artifacts/testworker.d/testworker artifacts/testworker
 }
 
+# The empty-root test (EmptyRootTests) runs pmx next to a static busybox; it needs root to chroot,
+# so only root installs it.
+ensure_static_busybox() {
+  if [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; then return; fi
+  if [ "$(id -u)" -ne 0 ]; then say "no static /bin/busybox and not root: the empty-root test will be skipped"; return; fi
+  say "installing busybox-static with apt (the empty-root test's userland)"
+  apt_install busybox-static
+}
+
+# ---- ./build.sh release -------------------------------------------------------------------------
+# The version lives in one place, Directory.Build.props <Version>; everything here asks MSBuild.
+project_version() { dotnet msbuild src/Pmx/Pmx.csproj -getProperty:Version -nologo; }
+
+# linux-arm64 cross-links with Debian's clang-14 and arm64 cross packages; qemu-user runs the
+# smoke test. Never the unversioned `clang` package: the SDK would prefer it for the x64 build too.
+ensure_cross_toolchain() {
+  local missing=() pkg
+  for pkg in clang-14 llvm-14 gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing the linux-arm64 cross toolchain with apt: ${missing[*]}"
+  apt_install "${missing[@]}"
+}
+
+release() {
+  ensure_native_toolchain
+  ensure_cross_toolchain
+  local version rid name
+  version=$(project_version)
+  rm -rf dist
+  mkdir -p dist
+  say "publishing pmx $version for linux-x64 (static)"
+  RID=linux-x64 publish src/Pmx/Pmx.csproj dist/.build/linux-x64
+  say "publishing pmx $version for linux-arm64 (static, cross-linked with clang-14)"
+  RID=linux-arm64 publish src/Pmx/Pmx.csproj dist/.build/linux-arm64 \
+    -p:CppCompilerAndLinker=clang-14 -p:ObjCopyName=aarch64-linux-gnu-objcopy
+  for rid in linux-x64 linux-arm64; do
+    name=pmx-$version-$rid
+    cp dist/.build/$rid/pmx "dist/$name"
+    # The archive holds one file named pmx; fixed owner and time so the same build gives the same bytes.
+    tar -C "dist/.build/$rid" --owner=0 --group=0 --numeric-owner --mtime='2000-01-01 00:00Z' -cf - pmx | gzip -n > "dist/$name.tar.gz"
+  done
+  rm -rf dist/.build
+  (cd dist && sha256sum pmx-* > SHA256SUMS)
+  check_static "dist/pmx-$version-linux-x64" "dist/pmx-$version-linux-arm64"
+  smoke_test_arm64 "dist/pmx-$version-linux-arm64" "$version"
+  say "dist/: $(cd dist && echo *)"
+}
+
+check_static() {
+  local binary
+  for binary in "$@"; do
+    file "$binary" | grep -q 'statically linked' || { say "$binary is not statically linked: $(file -b "$binary")"; exit 1; }
+  done
+}
+
+# --version under qemu-user; a worker's start/list/down only when the kernel runs arm64 binaries
+# through binfmt_misc (pmx re-executes itself for the daemon and every worker's exec shim).
+smoke_test_arm64() { # binary version
+  local binary=$1 version=$2 printed
+  if ! command -v qemu-aarch64-static >/dev/null; then say "no qemu-aarch64-static: arm64 binary not smoke-tested"; return; fi
+  printed=$(qemu-aarch64-static "$binary" --version)
+  [ "$printed" = "$version" ] || { say "arm64 pmx --version printed '$printed', expected '$version'"; exit 1; }
+  say "arm64 pmx --version under qemu-user: $printed"
+  local registered_here=""
+  if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    registered_here=$(register_qemu_binfmt) || { say "binfmt_misc not available: arm64 daemon not smoke-tested"; return; }
+  fi
+  local home; home=$(mktemp -d /tmp/pmx-arm64-XXXXXX)
+  local status=0
+  (
+    set -e
+    export PMX_HOME=$home
+    "$binary" start /bin/sleep --name nap -- 1000 >/dev/null
+    "$binary" list | grep -q 'nap .*online'
+    "$binary" down >/dev/null
+  ) || status=$?
+  PMX_HOME=$home "$binary" kill >/dev/null 2>&1 || true
+  rm -rf "$home"
+  unregister_qemu_binfmt "$registered_here"
+  [ $status -eq 0 ] || { say "arm64 pmx under qemu: start/list/down failed"; exit 1; }
+  say "arm64 pmx under qemu: start, list (online) and down of one worker work"
+}
+
+# Registers qemu-aarch64 with binfmt_misc; prints what unregister_qemu_binfmt must undo.
+register_qemu_binfmt() {
+  [ "$(id -u)" -eq 0 ] && [ -r /usr/lib/binfmt.d/qemu-aarch64.conf ] || return 1
+  local undo="entry"
+  if [ ! -e /proc/sys/fs/binfmt_misc/register ]; then
+    mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || return 1
+    undo="entry mount"
+  fi
+  if ! cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register 2>/dev/null; then
+    [ "$undo" = "entry mount" ] && umount /proc/sys/fs/binfmt_misc
+    return 1
+  fi
+  echo "$undo"
+}
+
+unregister_qemu_binfmt() { # what register_qemu_binfmt printed
+  case " $1 " in *" entry "*) echo -1 > /proc/sys/fs/binfmt_misc/qemu-aarch64 || true ;; esac
+  case " $1 " in *" mount "*) umount /proc/sys/fs/binfmt_misc || true ;; esac
+}
+
 case "${1:-build}" in
   build) build ;;
   run)
@@ -53,8 +171,10 @@ case "${1:-build}" in
   test)
     build
     build_test_fixtures
+    ensure_static_busybox
     say "running the tests"
     dotnet test --solution pmx.slnx -c Release
     ;;
-  *) say "unknown command '$1' (expected: build, run, test)"; exit 2 ;;
+  release) release ;;
+  *) say "unknown command '$1' (expected: build, run, test, release)"; exit 2 ;;
 esac

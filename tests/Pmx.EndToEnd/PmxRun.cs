@@ -19,6 +19,12 @@ public static class PmxRun
         };
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (env != null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        return await Run(psi, ct);
+    }
+
+    /// <summary>Runs any program with stdout and stderr redirected; a cancelled wait kills its process tree.</summary>
+    public static async Task<RunResult> Run(ProcessStartInfo psi, CancellationToken ct)
+    {
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
