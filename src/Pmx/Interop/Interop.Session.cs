@@ -15,8 +15,4 @@ internal static partial class Interop
     /// <summary>getpid(2). Always succeeds; cheaper than Environment.ProcessId's first call in the exec shim.</summary>
     [LibraryImport(Libc, EntryPoint = "getpid")]
     internal static partial int getpid();
-
-    /// <summary>geteuid(2). Always succeeds.</summary>
-    [LibraryImport(Libc, EntryPoint = "geteuid")]
-    internal static partial uint geteuid();
 }
