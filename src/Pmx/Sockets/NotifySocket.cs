@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Pmx.Supervisor;
 using static Pmx.Interop.Interop;
@@ -111,7 +110,10 @@ internal sealed class NotifySocket : IDisposable
         return ("@" + name, null);
     }
 
-    static string ShortId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    // Not RandomNumberGenerator: on Linux it loads OpenSSL, and a shared libc pulled into the static
+    // pmx corrupts its heap. Guid reads the kernel's random bytes itself; the folder is owner-only,
+    // so the name needs to be unique, not secret.
+    static string ShortId() => Guid.NewGuid().ToString("N")[..12];
 
     async Task ReceiveLoop(Action<ReadinessMessage> onMessage)
     {
