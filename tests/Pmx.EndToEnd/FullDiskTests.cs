@@ -59,6 +59,38 @@ public class FullDiskTests
         await Assert.That(rows.Select(r => $"{r.Name}:{r.Status}").Order()).IsEquivalentTo(["chatty:online", "steady:online"], CollectionOrdering.Matching);
     }
 
+    [Test, Timeout(120_000)]
+    public async Task ADaemonStartedOnAnAlreadyFullDiskStartsAndSupervisesItsApps(CancellationToken ct)
+    {
+        using var mount = TmpfsMount.TryMount("3m", out var whyNot);
+        if (mount is null)
+        {
+            Skip.Test($"needs a 3 MB tmpfs as PMX_HOME: {whyNot}");
+            return;
+        }
+        await using var sandbox = new PmxSandbox(mount.Path);
+        sandbox.WriteConfig($"""
+            [[apps]]
+            name = "chatty"
+            script = "/bin/sh"
+            interpreter = "none"
+            args = ["-c", "{ChattyScript}"]
+
+            [[apps]]
+            name = "steady"
+            script = "{PmxSandbox.TestWorker}"
+            """);
+        mount.FillUp();
+
+        await sandbox.PmxOk(ct, "up");
+        await Poll.Until(async () => (await sandbox.List(ct)).All(r => r.Status == "online"), TimeSpan.FromSeconds(20), "both apps online on the full disk", ct);
+        var steadyBefore = (await sandbox.List(ct)).Single(r => r.Name == "steady");
+        await sandbox.PmxOk(ct, "restart", "steady");
+        await Poll.Until(async () => (await sandbox.List(ct)).Single(r => r.Name == "steady") is { Status: "online" } row && row.Pid != steadyBefore.Pid,
+            TimeSpan.FromSeconds(20), "steady restarted and online on the full disk", ct);
+        await Assert.That((await sandbox.List(ct)).Select(r => $"{r.Name}:{r.Status}").Order()).IsEquivalentTo(["chatty:online", "steady:online"], CollectionOrdering.Matching);
+    }
+
     static bool ResumedAfterMarker(string log, long from)
     {
         var marker = log.LastIndexOf(" lines dropped: no space left on device]\n", StringComparison.Ordinal);
