@@ -10,24 +10,9 @@ public class FullDiskTests
     [Test, Timeout(120_000)]
     public async Task OnAFullDiskTheDaemonAndItsOtherAppsStaySupervisedAndLoggingResumesWithADropMarker(CancellationToken ct)
     {
-        using var mount = TmpfsMount.TryMount("3m", out var whyNot);
-        if (mount is null)
-        {
-            Skip.Test($"needs a 3 MB tmpfs as PMX_HOME: {whyNot}");
-            return;
-        }
-        await using var sandbox = new PmxSandbox(mount.Path);
-        sandbox.WriteConfig($"""
-            [[apps]]
-            name = "chatty"
-            script = "/bin/sh"
-            interpreter = "none"
-            args = ["-c", "{ChattyScript}"]
-
-            [[apps]]
-            name = "steady"
-            script = "{PmxSandbox.TestWorker}"
-            """);
+        var (mount, sandbox) = ChattyAndSteadyOnTmpfs();
+        using var _ = mount; // unmounted last: the sandbox's teardown stops the daemon that holds files there
+        await using var __ = sandbox;
         await sandbox.PmxOk(ct, "up");
         await Poll.Until(async () => (await sandbox.List(ct)).All(r => r.Status == "online"), TimeSpan.FromSeconds(20), "both apps online", ct);
         var chattyLog = Path.Combine(sandbox.Home, "logs", "chatty-0-out.log");
@@ -57,6 +42,51 @@ public class FullDiskTests
         await Assert.That(Directory.Exists($"/proc/{daemonPid}")).IsTrue();
         var rows = await sandbox.List(ct);
         await Assert.That(rows.Select(r => $"{r.Name}:{r.Status}").Order()).IsEquivalentTo(["chatty:online", "steady:online"], CollectionOrdering.Matching);
+    }
+
+    [Test, Timeout(120_000)]
+    public async Task ADaemonStartedOnAnAlreadyFullDiskStartsAndSupervisesItsApps(CancellationToken ct)
+    {
+        var (mount, sandbox) = ChattyAndSteadyOnTmpfs();
+        using var _ = mount; // unmounted last: the sandbox's teardown stops the daemon that holds files there
+        await using var __ = sandbox;
+        mount.FillUp();
+
+        await sandbox.PmxOk(ct, "up");
+        await Poll.Until(async () => (await sandbox.List(ct)).All(r => r.Status == "online"), TimeSpan.FromSeconds(20), "both apps online on the full disk", ct);
+        var steadyBefore = (await sandbox.List(ct)).Single(r => r.Name == "steady");
+        await sandbox.PmxOk(ct, "restart", "steady");
+        await Poll.Until(async () => (await sandbox.List(ct)).Single(r => r.Name == "steady") is { Status: "online" } row && row.Pid != steadyBefore.Pid,
+            TimeSpan.FromSeconds(20), "steady restarted and online on the full disk", ct);
+        await Assert.That((await sandbox.List(ct)).Select(r => $"{r.Name}:{r.Status}").Order()).IsEquivalentTo(["chatty:online", "steady:online"], CollectionOrdering.Matching);
+    }
+
+    /// <summary>PMX_HOME on a fresh 3 MB tmpfs, with the chatty app and a steady one; skips the test when it cannot mount.</summary>
+    static (TmpfsMount Mount, PmxSandbox Sandbox) ChattyAndSteadyOnTmpfs()
+    {
+        var mount = TmpfsMount.TryMount("3m", out var whyNot);
+        if (mount is null) Skip.Test($"needs a 3 MB tmpfs as PMX_HOME: {whyNot}");
+        try
+        {
+            var sandbox = new PmxSandbox(mount!.Path);
+            sandbox.WriteConfig($"""
+                [[apps]]
+                name = "chatty"
+                script = "/bin/sh"
+                interpreter = "none"
+                args = ["-c", "{ChattyScript}"]
+
+                [[apps]]
+                name = "steady"
+                script = "{PmxSandbox.TestWorker}"
+                """);
+            return (mount, sandbox);
+        }
+        catch
+        {
+            mount!.Dispose();
+            throw;
+        }
     }
 
     static bool ResumedAfterMarker(string log, long from)

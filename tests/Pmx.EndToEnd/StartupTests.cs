@@ -66,6 +66,19 @@ public class StartupTests
         await Assert.That(await SystemdAnalyzeVerify(sandbox, startup.Stdout, ct)).IsEqualTo("");
     }
 
+    [Test, Timeout(30_000)]
+    public async Task ARootUnitWithAPmxHomeOthersCanWriteExitsTwo(CancellationToken ct)
+    {
+        if (Environment.UserName != "root") return; // only root's own unit runs as root
+        await using var sandbox = new PmxSandbox();
+        var open = Directory.CreateDirectory(Path.Combine(sandbox.Home, "open")).FullName;
+        File.SetUnixFileMode(open, (UnixFileMode)0b111_111_111);
+        var startup = await Startup(sandbox, ct, new() { ["PMX_HOME"] = Path.Combine(open, ".pmx") });
+        await Assert.That(startup.ExitCode).IsEqualTo(2);
+        await Assert.That(startup.Stdout).IsEqualTo("");
+        await Assert.That(startup.Stderr).StartsWith($"pmx: refusing to write a unit that runs as root: it would resurrect the dump in PMX_HOME={open}/.pmx, and {open} is writable by users other than root (mode 777).");
+    }
+
     /// <summary>systemd's own parser on the unit; its complaints, or "" when it has none.</summary>
     static async Task<string> SystemdAnalyzeVerify(PmxSandbox sandbox, string unitText, CancellationToken ct)
     {

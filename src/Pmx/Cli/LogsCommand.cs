@@ -22,11 +22,12 @@ internal static class LogsCommand
     {
         // Buffered: a tail of thousands of lines is a few writes, not one per line; Run flushes.
         var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
-        return Run(PmxHome.FromEnvironment(), name, lines, follow, errOnly, outOnly, stdout, Console.Error, PollInterval, ct);
+        var knownApps = name is null ? null : RunningApps.Names();
+        return Run(PmxHome.FromEnvironment(), name, lines, follow, errOnly, outOnly, stdout, Console.Error, PollInterval, ct, knownApps);
     }
 
     public static int Run(PmxHome home, string? name, int lines, bool follow, bool errOnly, bool outOnly,
-        Stream stdout, TextWriter stderr, TimeSpan pollInterval, CancellationToken ct)
+        Stream stdout, TextWriter stderr, TimeSpan pollInterval, CancellationToken ct, IReadOnlyCollection<string>? knownApps = null)
     {
         if (lines < 0)
         {
@@ -34,8 +35,8 @@ internal static class LogsCommand
             return ExitCodes.Usage;
         }
         var all = LogDirectory.Scan(home.LogsDirectory);
-        var entries = Select(all, name, errOnly, outOnly);
-        if (name is not null && LogDirectory.ForApp(all, name).Count == 0)
+        var entries = Select(all, name, errOnly, outOnly, knownApps);
+        if (name is not null && LogDirectory.ForApp(all, name, knownApps).Count == 0)
         {
             stderr.WriteLine(UnknownAppMessage(home, name, all));
             return ExitCodes.Failure;
@@ -60,7 +61,7 @@ internal static class LogsCommand
             while (!ct.WaitHandle.WaitOne(pollInterval))
             {
                 // Files that appeared since (an app or instance started later) are read from their start.
-                foreach (var entry in Select(LogDirectory.Scan(home.LogsDirectory), name, errOnly, outOnly))
+                foreach (var entry in Select(LogDirectory.Scan(home.LogsDirectory), name, errOnly, outOnly, knownApps))
                     if (!followers.ContainsKey(entry.Path))
                         followers[entry.Path] = (new LogFollower(entry.Path, 0), new LabelSink(stdout, entry.Label));
                 foreach (var (follower, sink) in followers.Values) follower.Poll(sink);
@@ -86,9 +87,10 @@ internal static class LogsCommand
         return $"pmx: no logs for app '{name}' in {home.LogsDirectory}. {known} (Apps with out_file/error_file set write elsewhere.)";
     }
 
-    static IReadOnlyList<LogFileEntry> Select(IReadOnlyList<LogFileEntry> all, string? name, bool errOnly, bool outOnly)
+    /// <param name="knownApps">The daemon's apps, when one answers: they tell `web`'s instance 2 from app `web-2`'s merged log.</param>
+    static IReadOnlyList<LogFileEntry> Select(IReadOnlyList<LogFileEntry> all, string? name, bool errOnly, bool outOnly, IReadOnlyCollection<string>? knownApps)
     {
-        IEnumerable<LogFileEntry> selected = name is null ? all : LogDirectory.ForApp(all, name);
+        IEnumerable<LogFileEntry> selected = name is null ? all : LogDirectory.ForApp(all, name, knownApps);
         // --err and --out together mean both, like neither.
         if (errOnly && !outOnly) selected = selected.Where(e => e.Stream == LogStream.Err);
         if (outOnly && !errOnly) selected = selected.Where(e => e.Stream == LogStream.Out);

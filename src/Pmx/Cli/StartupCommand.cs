@@ -26,6 +26,12 @@ internal static class StartupCommand
             return ExitCodes.Usage;
         }
 
+        if (targetUser == "root" && TrustProblem(pmxHome, pmxPath) is { } trust)
+        {
+            Console.Error.WriteLine($"pmx: refusing to write a unit that runs as root: {trust}");
+            return ExitCodes.Usage;
+        }
+
         var unit = SystemdUnit.Render(pmxPath, pmxHome, targetUser);
         if (!install)
         {
@@ -51,5 +57,18 @@ internal static class StartupCommand
         }
         Console.Out.WriteLine($"wrote {path}; enable it with: systemctl daemon-reload && systemctl enable --now {SystemdUnit.UnitName(targetUser)}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// A unit running as root executes pmx and the dump in PMX_HOME as root at every boot; if
+    /// another user can change either, that user gets root. Say which one and what to do.
+    /// </summary>
+    static string? TrustProblem(string pmxHome, string pmxPath)
+    {
+        if (RootOnlyPath.WhyNot(pmxHome) is { } home)
+            return $"it would resurrect the dump in PMX_HOME={pmxHome}, and {home}. Use a PMX_HOME only root can change (the default /root/.pmx), or run the apps as their user: pmx startup systemd -u USER";
+        if (RootOnlyPath.WhyNot(pmxPath) is { } binary)
+            return $"it would execute {pmxPath}, and {binary}. Install pmx where only root can change it (such as /usr/local/bin)";
+        return null;
     }
 }

@@ -61,5 +61,5 @@ internal static class NestingDepth
         IsTriple(text, i, quote) ? (multiline, i + 2) : (single, i);
 
     static bool IsTriple(string text, int i, char quote) =>
-        i + 2 < text.Length && text[i + 1] == quote && text[i + 2] == quote;
+        i + 2 < text.Length && text[i] == quote && text[i + 1] == quote && text[i + 2] == quote;
 }

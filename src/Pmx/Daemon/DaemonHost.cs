@@ -158,11 +158,22 @@ internal sealed class DaemonHost
             ? (TimeSpan.FromSeconds((double)sample.CpuTicks / ProcessStats.ClockTicksPerSecond), sample.RssBytes)
             : null;
 
-    /// <summary>Written atomically (temp file + rename) so a reader never sees half a pid.</summary>
+    /// <summary>
+    /// Written atomically (temp file + rename) so a reader never sees half a pid. A full disk must
+    /// not stop the daemon from supervising: without the file, commands still reach it by socket.
+    /// </summary>
     void WritePidFile()
     {
         var temp = _home.PidFilePath + ".tmp";
-        File.WriteAllText(temp, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        File.Move(temp, _home.PidFilePath, overwrite: true);
+        try
+        {
+            File.WriteAllText(temp, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            File.Move(temp, _home.PidFilePath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"pmx: cannot write the pid file {_home.PidFilePath}: {e.Message}. Supervising on without it; commands reach the daemon through {_home.SocketPath}.");
+            try { File.Delete(temp); } catch (IOException) { }
+        }
     }
 }

@@ -71,6 +71,9 @@ internal sealed class LogFile(string path) : LogTarget
     public override void Close()
     {
         Flush();
+        // No later line will carry the marker (the worker is gone): write it alone if the disk lets us.
+        if (_dropped.Lines > 0 && TryStartBatch() && TryWrite(_dropped.Marker(Format))) _dropped.Recovered();
+        _batch = BatchState.Idle;
         CloseStream();
     }
 

@@ -36,6 +36,23 @@ public class LogFileFailureTests
     }
 
     [Test, Timeout(30_000)]
+    public async Task LinesLostByAWorkerThatThenExitsAreStillMarkedWhenItsFileCloses(CancellationToken ct)
+    {
+        using var home = new TempHome();
+        var path = home.LogPath("web-0-out.log");
+        File.CreateSymbolicLink(path, "/dev/full");
+        using var writer = new LogWriter();
+        var file = writer.AcquireFile(path, maxSizeBytes: 0, retain: 0);
+        writer.TryEnqueue(file, "lost\n"u8.ToArray());
+        await writer.WhenWritten().WaitAsync(ct);
+        File.Delete(path);
+        writer.Release(file);
+        await writer.WhenWritten().WaitAsync(ct);
+
+        await Assert.That(await File.ReadAllTextAsync(path, ct)).IsEqualTo("[pmx: 1 lines dropped: no space left on device]\n");
+    }
+
+    [Test, Timeout(30_000)]
     public async Task TheDropMarkerIsStampedLikeTheLinesAround(CancellationToken ct)
     {
         using var home = new TempHome();

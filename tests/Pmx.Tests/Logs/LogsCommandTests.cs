@@ -24,6 +24,16 @@ public class LogsCommandTests
     }
 
     [Test]
+    public async Task LogsOfWebLeaveOutTheMergedLogOfAnAppNamedWeb2()
+    {
+        using var temp = HomeWithLogs();
+        File.WriteAllText(temp.LogPath("web-2-out.log"), "web-2 merged\n");
+        var (exit, output, _) = Logs(temp, "web", lines: 1, @out: true);
+        await Assert.That(exit).IsEqualTo(0);
+        await Assert.That(output).IsEqualTo($"==> web#0 ({temp.LogPath("web-0-out.log")}, last 1 lines) <==\nout 30\n\n");
+    }
+
+    [Test]
     public async Task TheLastLinesOfEachFileOfTheAppArePrintedUnderAHeader()
     {
         using var temp = HomeWithLogs();
