@@ -41,6 +41,7 @@ build() {
   ensure_native_toolchain
   say "publishing artifacts/pmx (Native AOT, statically linked)"
   publish src/Pmx/Pmx.csproj artifacts
+  check_static artifacts/pmx
   build_samples
 }
 
@@ -106,8 +107,10 @@ release() {
   say "dist/: $(cd dist && echo *)"
 }
 
+# A dynamic binary here means a stale link (see Pmx.csproj): fail rather than ship it.
 check_static() {
   local binary
+  command -v file >/dev/null || { say "no 'file' command: not checking that $* is statically linked"; return; }
   for binary in "$@"; do
     file "$binary" | grep -q 'statically linked' || { say "$binary is not statically linked: $(file -b "$binary")"; exit 1; }
   done

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
-PM2_VERSION=7.0.4
+. bench/lib/pm2.sh
 work=$root/bench/.work
 results=$root/bench/results
 mkdir -p "$work" "$results"
@@ -27,10 +27,7 @@ if ! command -v wrk >/dev/null; then
   fi
   command -v wrk >/dev/null || { say "wrk not found; install it (apt-get install wrk)"; exit 2; }
 fi
-if [ "$(cat "$work/node_modules/pm2/package.json" 2>/dev/null | node -pe 'JSON.parse(require("fs").readFileSync(0)).version' 2>/dev/null)" != "$PM2_VERSION" ]; then
-  say "installing pm2@$PM2_VERSION into bench/.work"
-  npm install --prefix "$work" --no-save --no-audit --no-fund --loglevel=error "pm2@$PM2_VERSION" >/dev/null
-fi
+ensure_pm2 "$work"
 if [ ! -d samples/node-express/node_modules/express ]; then
   say "installing the sample's dependencies (npm ci)"
   (cd samples/node-express && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

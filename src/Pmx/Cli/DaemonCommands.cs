@@ -8,14 +8,7 @@ internal static class DaemonCommands
     public static int OnApp(string command, string target, params string[] args) =>
         DaemonConnection.Send(new ControlRequest { Command = command, Target = target, Args = args }, startDaemon: false);
 
-    public static int List(bool json, string? filter)
-    {
-        void Print(IReadOnlyList<ProcessInfo> rows) =>
-            Console.Out.Write(json ? ListRenderer.RenderJson(rows) : ListRenderer.RenderTable(rows, Terminal.UseColourOnStdout));
-        return DaemonConnection.Send(new ControlRequest { Command = "list", Target = filter }, startDaemon: false,
-            whenNotRunning: () => { Print([]); return ExitCodes.Ok; },
-            onResult: result => Print(result.Processes ?? []));
-    }
+    public static int List(bool json, string? filter) => ListCommand.Run(json, filter);
 
     public static int Describe(string name) =>
         DaemonConnection.Send(new ControlRequest { Command = "describe", Target = name }, startDaemon: false,

@@ -14,13 +14,31 @@ internal static class DaemonConnection
     public static PmxHome Home { get; } = PmxHome.FromEnvironment();
 
     /// <summary>Sends a request; <paramref name="whenNotRunning"/> answers when there is no daemon and none should start.</summary>
+    /// <remarks>Blocking calls throughout (see <see cref="ControlClient.Send"/>): every verb that talks to the daemon is one exchange.</remarks>
     public static int Send(ControlRequest request, bool startDaemon, Func<int>? whenNotRunning = null,
         Action<ControlResult>? onResult = null)
     {
-        using var cancel = new CancellationTokenSource();
         try
         {
-            return SendAsync(request, startDaemon, whenNotRunning, onResult, cancel.Token).GetAwaiter().GetResult();
+            ControlResult result;
+            try
+            {
+                result = ControlClient.Send(Home.SocketPath, request, Console.Out.WriteLine);
+            }
+            catch (DaemonNotRunningException)
+            {
+                if (!startDaemon)
+                {
+                    if (whenNotRunning != null) return whenNotRunning();
+                    Console.Error.WriteLine($"pmx: no daemon is running for PMX_HOME={Home.Root}, so no app is running; start apps with 'pmx up'");
+                    return ExitCodes.Failure;
+                }
+                if (!StartDaemon(CancellationToken.None).GetAwaiter().GetResult()) return ExitCodes.Failure;
+                result = ControlClient.Send(Home.SocketPath, request, Console.Out.WriteLine);
+            }
+            if (onResult != null && result.ExitCode == 0) onResult(result);
+            else PrintMessage(result.ExitCode, result.Message);
+            return result.ExitCode;
         }
         catch (ControlProtocolException e)
         {
@@ -29,32 +47,12 @@ internal static class DaemonConnection
         }
     }
 
-    static async Task<int> SendAsync(ControlRequest request, bool startDaemon, Func<int>? whenNotRunning,
-        Action<ControlResult>? onResult, CancellationToken ct)
+    /// <summary>The daemon's message: stdout on success, stderr (prefixed "pmx:") on failure.</summary>
+    public static void PrintMessage(int exitCode, string? message)
     {
-        ControlResult result;
-        try
-        {
-            result = await ControlClient.SendAsync(Home.SocketPath, request, Console.Out.WriteLine, ct);
-        }
-        catch (DaemonNotRunningException)
-        {
-            if (!startDaemon)
-            {
-                if (whenNotRunning != null) return whenNotRunning();
-                Console.Error.WriteLine($"pmx: no daemon is running for PMX_HOME={Home.Root}, so no app is running; start apps with 'pmx up'");
-                return ExitCodes.Failure;
-            }
-            if (!await StartDaemon(ct)) return ExitCodes.Failure;
-            result = await ControlClient.SendAsync(Home.SocketPath, request, Console.Out.WriteLine, ct);
-        }
-        if (onResult != null && result.ExitCode == 0) onResult(result);
-        else if (!string.IsNullOrEmpty(result.Message))
-        {
-            if (result.ExitCode == 0) Console.Out.WriteLine(result.Message);
-            else Console.Error.WriteLine(result.Message.StartsWith("pmx:", StringComparison.Ordinal) ? result.Message : "pmx: " + result.Message);
-        }
-        return result.ExitCode;
+        if (string.IsNullOrEmpty(message)) return;
+        if (exitCode == 0) Console.Out.WriteLine(message);
+        else Console.Error.WriteLine(message.StartsWith("pmx:", StringComparison.Ordinal) ? message : "pmx: " + message);
     }
 
     /// <summary>
@@ -72,7 +70,7 @@ internal static class DaemonConnection
     /// <summary>Asks the daemon quietly (nothing printed); null when no daemon runs.</summary>
     public static ControlResult? Query(ControlRequest request)
     {
-        try { return ControlClient.SendAsync(Home.SocketPath, request, _ => { }, CancellationToken.None).GetAwaiter().GetResult(); }
+        try { return ControlClient.Send(Home.SocketPath, request, _ => { }); }
         catch (DaemonNotRunningException) { return null; }
     }
 

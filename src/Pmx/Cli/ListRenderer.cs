@@ -80,7 +80,7 @@ internal static class ListRenderer
     };
 
     /// <summary>The status as users read and scripts parse it: "online", "errored".</summary>
-    public static string StatusWord(ProcessStatus status) => JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+    public static string StatusWord(ProcessStatus status) => ProcessStatusWords.Word(status);
 
     static string[] Cells(ProcessInfo row)
     {

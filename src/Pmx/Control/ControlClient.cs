@@ -15,7 +15,9 @@ internal static class ControlClient
     /// <exception cref="ControlProtocolException">The daemon hung up without a result, or answered something unreadable.</exception>
     public static async Task<ControlResult> SendAsync(string socketPath, ControlRequest request, Action<string> onProgress, CancellationToken ct)
     {
-        using var socket = await ConnectAsync(socketPath, ct).ConfigureAwait(false);
+        using var socket = NewSocket(socketPath);
+        try { await socket.ConnectAsync(ControlSocket.EndPoint(socketPath), ct).ConfigureAwait(false); }
+        catch (SocketException e) { throw ConnectFailure(e, socketPath); }
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         try
         {
@@ -29,27 +31,75 @@ internal static class ControlClient
 
         var reader = new JsonLineReader(stream, ControlProtocol.MaxLineBytes);
         while (await ReadLineAsync(reader, socketPath, ct).ConfigureAwait(false) is { } line)
-        {
-            var controlEvent = Parse(line);
-            if (controlEvent.Type == ControlEventType.Progress)
-            {
-                onProgress(controlEvent.Message ?? "");
-                continue;
-            }
-            return new ControlResult(
-                controlEvent.ExitCode ?? Cli.ExitCodes.Failure,
-                controlEvent.Message,
-                controlEvent.Processes,
-                controlEvent.Details,
-                controlEvent.PmxVersion);
-        }
-
+            if (Receive(line, onProgress) is { } result) return result;
         throw ClosedWithoutAnswer(socketPath, inner: null);
+    }
+
+    /// <summary>
+    /// <see cref="SendAsync"/> with blocking calls on the calling thread, for the CLI, which has
+    /// nothing else to do while it waits. (The async path's first socket operation starts the
+    /// runtime's thread-pool workers, a cost a one-request process need not pay.)
+    /// </summary>
+    /// <exception cref="DaemonNotRunningException">No socket file, or nobody listens on it.</exception>
+    /// <exception cref="ControlProtocolException">The daemon hung up without a result, or answered something unreadable.</exception>
+    public static ControlResult Send(string socketPath, ControlRequest request, Action<string> onProgress)
+    {
+        ControlResult? result = null;
+        Exchange(socketPath, JsonLines.Encode(request, ControlJsonContext.Default.ControlRequest),
+            line => (result = Receive(line, onProgress)) is not null);
+        return result!;
+    }
+
+    /// <summary>
+    /// Sends a request line encoded by the caller and returns the first line <paramref name="isResult"/>
+    /// accepts, undecoded: for a caller that reads the answer without the serializer (<see cref="ListExchange"/>).
+    /// </summary>
+    /// <exception cref="DaemonNotRunningException">No socket file, or nobody listens on it.</exception>
+    /// <exception cref="ControlProtocolException">The daemon hung up without a result.</exception>
+    public static byte[] SendLine(string socketPath, byte[] requestLine, Func<byte[], bool> isResult) =>
+        Exchange(socketPath, requestLine, isResult);
+
+    static byte[] Exchange(string socketPath, byte[] requestLine, Func<byte[], bool> isResult)
+    {
+        using var socket = NewSocket(socketPath);
+        try { socket.Connect(ControlSocket.EndPoint(socketPath)); }
+        catch (SocketException e) { throw ConnectFailure(e, socketPath); }
+        using var stream = new NetworkStream(socket, ownsSocket: false);
+        try { stream.Write(requestLine); }
+        catch (IOException) { /* as in SendAsync: read what the daemon sent before it hung up */ }
+
+        var reader = new JsonLineReader(stream, ControlProtocol.MaxLineBytes);
+        while (ReadLine(reader, socketPath) is { } line)
+            if (isResult(line)) return line;
+        throw ClosedWithoutAnswer(socketPath, inner: null);
+    }
+
+    /// <summary>A progress line goes to <paramref name="onProgress"/> (null back); the result line ends the exchange.</summary>
+    static ControlResult? Receive(byte[] line, Action<string> onProgress)
+    {
+        var controlEvent = Parse(line);
+        if (controlEvent.Type == ControlEventType.Progress)
+        {
+            onProgress(controlEvent.Message ?? "");
+            return null;
+        }
+        return new ControlResult(
+            controlEvent.ExitCode ?? Cli.ExitCodes.Failure,
+            controlEvent.Message,
+            controlEvent.Processes,
+            controlEvent.Details,
+            controlEvent.PmxVersion);
     }
 
     static async Task<byte[]?> ReadLineAsync(JsonLineReader reader, string socketPath, CancellationToken ct)
     {
         try { return await reader.ReadLineAsync(ct).ConfigureAwait(false); }
+        catch (IOException e) { throw ClosedWithoutAnswer(socketPath, e); }
+    }
+
+    static byte[]? ReadLine(JsonLineReader reader, string socketPath)
+    {
+        try { return reader.ReadLine(); }
         catch (IOException e) { throw ClosedWithoutAnswer(socketPath, e); }
     }
 
@@ -60,31 +110,16 @@ internal static class ControlClient
         return new ControlProtocolException($"pmx: the daemon closed the connection without an answer; it may have crashed. See {daemonLog}.", inner);
     }
 
-    static async Task<Socket> ConnectAsync(string socketPath, CancellationToken ct)
+    static Socket NewSocket(string socketPath)
     {
         if (!File.Exists(socketPath)) throw new DaemonNotRunningException(socketPath);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(ControlSocket.EndPoint(socketPath), ct).ConfigureAwait(false);
-            return socket;
-        }
-        catch (SocketException e) when (ControlSocket.Classify(e) is ControlSocket.Probe.Refused or ControlSocket.Probe.Absent)
-        {
-            socket.Dispose();
-            throw new DaemonNotRunningException(socketPath, e);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new IOException($"pmx: cannot connect to the daemon at {socketPath}: {e.Message} ({e.SocketErrorCode}).", e);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     }
+
+    static Exception ConnectFailure(SocketException e, string socketPath) =>
+        ControlSocket.Classify(e) is ControlSocket.Probe.Refused or ControlSocket.Probe.Absent
+            ? new DaemonNotRunningException(socketPath, e)
+            : new IOException($"pmx: cannot connect to the daemon at {socketPath}: {e.Message} ({e.SocketErrorCode}).", e);
 
     static ControlEvent Parse(byte[] line)
     {

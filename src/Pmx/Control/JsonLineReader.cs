@@ -20,24 +20,44 @@ internal sealed class JsonLineReader(Stream stream, int maxLineBytes)
         MemoryStream? partial = null;
         while (true)
         {
-            var pending = _buffer.AsMemory(_start, _end - _start);
-            var newline = pending.Span.IndexOf((byte)'\n');
-            if (newline >= 0)
-            {
-                var line = pending[..newline];
-                _start += newline + 1;
-                if (partial is null) return line.ToArray();
-                Append(partial, line);
-                return partial.ToArray();
-            }
-
-            partial ??= new MemoryStream();
-            Append(partial, pending);
-            _start = _end = 0;
+            if (TakeLine(ref partial) is { } line) return line;
             var read = await stream.ReadAsync(_buffer, ct).ConfigureAwait(false);
-            if (read == 0) return partial.Length == 0 ? null : partial.ToArray();
+            if (read == 0) return partial!.Length == 0 ? null : partial.ToArray();
             _end = read;
         }
+    }
+
+    /// <summary><see cref="ReadLineAsync"/> with blocking reads, for a caller that has nothing else to do meanwhile.</summary>
+    public byte[]? ReadLine()
+    {
+        MemoryStream? partial = null;
+        while (true)
+        {
+            if (TakeLine(ref partial) is { } line) return line;
+            var read = stream.Read(_buffer);
+            if (read == 0) return partial!.Length == 0 ? null : partial.ToArray();
+            _end = read;
+        }
+    }
+
+    /// <summary>The next whole line from the buffer, or null after moving what is there into <paramref name="partial"/>.</summary>
+    byte[]? TakeLine(ref MemoryStream? partial)
+    {
+        var pending = _buffer.AsMemory(_start, _end - _start);
+        var newline = pending.Span.IndexOf((byte)'\n');
+        if (newline >= 0)
+        {
+            var line = pending[..newline];
+            _start += newline + 1;
+            if (partial is null) return line.ToArray();
+            Append(partial, line);
+            return partial.ToArray();
+        }
+
+        partial ??= new MemoryStream();
+        Append(partial, pending);
+        _start = _end = 0;
+        return null;
     }
 
     void Append(MemoryStream line, ReadOnlyMemory<byte> bytes)

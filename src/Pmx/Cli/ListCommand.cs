@@ -1,0 +1,53 @@
+using System.Text;
+using Pmx.Control;
+
+namespace Pmx.Cli;
+
+/// <summary>
+/// `pmx list`: one exchange with the daemon through <see cref="ListExchange"/> (no serializer on
+/// this path: it is the command people and scripts run most), then the table or the JSON array.
+/// With no daemon there are no apps: an empty list, exit 0.
+/// </summary>
+internal static class ListCommand
+{
+    public static int Run(bool json, string? filter)
+    {
+        ListAnswer answer;
+        try
+        {
+            var line = ControlClient.SendLine(DaemonConnection.Home.SocketPath, ListExchange.Request(filter), ListExchange.IsResult);
+            answer = ListExchange.Read(line);
+        }
+        catch (DaemonNotRunningException)
+        {
+            Console.Out.Write(json ? ListRenderer.RenderJson([]) : ListRenderer.RenderTable([], Terminal.UseColourOnStdout));
+            return ExitCodes.Ok;
+        }
+        catch (ControlProtocolException e)
+        {
+            Console.Error.WriteLine(e.Message); // it starts with "pmx:"
+            return ExitCodes.Failure;
+        }
+
+        if (answer.ExitCode != ExitCodes.Ok)
+        {
+            DaemonConnection.PrintMessage(answer.ExitCode, answer.Message);
+            return answer.ExitCode;
+        }
+        var processes = answer.Processes ?? "[]"u8.ToArray();
+        try
+        {
+            // The daemon's array is what RenderJson would write for the same rows: the same
+            // serializer wrote it (ListExchangeTests compares the bytes).
+            Console.Out.Write(json
+                ? Encoding.UTF8.GetString(processes) + "\n"
+                : ListRenderer.RenderTable(ListExchange.Rows(processes), Terminal.UseColourOnStdout));
+        }
+        catch (ControlProtocolException e)
+        {
+            Console.Error.WriteLine(e.Message); // it starts with "pmx:"
+            return ExitCodes.Failure;
+        }
+        return ExitCodes.Ok;
+    }
+}
