@@ -16,8 +16,8 @@ namespace Pmx.Daemon;
 internal sealed class DaemonHost
 {
     static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(2);
-    /// <summary>How long a daemon that lost the lock waits for the winner to listen before it exits.</summary>
-    static readonly TimeSpan WinnerStartTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a daemon waits for the lock (or for the daemon holding it to listen) before it gives up.</summary>
+    static readonly TimeSpan LockWaitTimeout = TimeSpan.FromSeconds(10);
 
     readonly PmxHome _home;
     readonly bool _foreground;
@@ -53,8 +53,12 @@ internal sealed class DaemonHost
         // A long-lived daemon must not pin the folder some CLI happened to be started from.
         if (!_foreground) Directory.SetCurrentDirectory(_home.Root);
 
-        using var daemonLock = DaemonLock.TryAcquire(_home.LockPath);
-        if (daemonLock is null) return RefuseSecondDaemon();
+        using var daemonLock = TakeLockUnlessAnotherDaemonServes();
+        if (daemonLock is null)
+        {
+            Console.Error.WriteLine(AlreadyRunningMessage());
+            return _foreground ? ExitCodes.Failure : ExitCodes.Ok;
+        }
         // With the lock held, no other daemon of this PMX_HOME can be starting: a socket that does
         // not answer is stale. One that answers belongs to a daemon of a pmx that predates the lock.
         switch (ControlServer.TryCleanStaleSocketAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult())
@@ -122,21 +126,22 @@ internal sealed class DaemonHost
     }
 
     /// <summary>
-    /// Another daemon holds the lock. A detached one was started by a CLI that found no daemon, as
-    /// the winner's CLI did: it waits (bounded) until the winner listens, so that CLI, which gives
-    /// up once the daemon it started has exited, finds the winner's socket and connects to it.
+    /// The lock, or null once another daemon serves this PMX_HOME. The lock may be held briefly by
+    /// a daemon that is leaving (`pmx kill; pmx up`: it has closed its socket and not yet exited),
+    /// or by one starting at the same instant; so this waits, bounded, for whichever comes first:
+    /// the lock, or a daemon listening. A CLI whose daemon gave up then connects to the one serving.
     /// </summary>
-    int RefuseSecondDaemon()
+    DaemonLock? TakeLockUnlessAnotherDaemonServes()
     {
-        if (!_foreground)
+        var deadline = DateTime.UtcNow + LockWaitTimeout;
+        while (true)
         {
-            var deadline = DateTime.UtcNow + WinnerStartTimeout;
-            while (DateTime.UtcNow < deadline
-                   && ControlSocket.ProbeAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() != ControlSocket.Probe.Listening)
-                Thread.Sleep(20);
+            if (DaemonLock.TryAcquire(_home.LockPath) is { } acquired) return acquired;
+            if (DateTime.UtcNow >= deadline) return null;
+            if (ControlSocket.ProbeAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening)
+                return null;
+            Thread.Sleep(20);
         }
-        Console.Error.WriteLine(AlreadyRunningMessage());
-        return _foreground ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
     string AlreadyRunningMessage() =>

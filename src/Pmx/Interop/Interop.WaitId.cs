@@ -5,8 +5,8 @@ namespace Pmx.Interop;
 internal static unsafe partial class Interop
 {
     internal const int P_ALL = 0, P_PID = 1, P_PIDFD = 3;
-    /// <summary>waitid options: wait for exits; leave the child waitable (peek, reap later).</summary>
-    internal const int WEXITED = 4, WNOWAIT = 0x01000000;
+    /// <summary>waitid options: report none rather than block; wait for exits; leave the child waitable (peek, reap later).</summary>
+    internal const int WNOHANG = 1, WEXITED = 4, WNOWAIT = 0x01000000;
     /// <summary>si_code values for an exited child (siginfo.h).</summary>
     internal const int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
 

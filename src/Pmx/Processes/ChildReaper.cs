@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using static Pmx.Interop.Interop;
 
 namespace Pmx.Processes;
 

@@ -52,12 +52,6 @@ internal sealed class ChildRegistry
         }
     }
 
-    /// <summary>True while <paramref name="pid"/> is a worker this process spawned and has not reaped.</summary>
-    public bool IsUnreapedWorker(int pid)
-    {
-        lock (_gate) return _unreaped.ContainsKey(pid);
-    }
-
     public SignalOutcome SignalGroup(int processGroupId, int signal)
     {
         lock (_gate)

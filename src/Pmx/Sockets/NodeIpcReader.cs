@@ -13,6 +13,7 @@ internal sealed class NodeIpcReader : IDisposable
 {
     readonly Socket _socket;
     readonly CancellationTokenSource _stop = new();
+    bool _hasSaidReady;
 
     NodeIpcReader(Socket socket) => _socket = socket;
 
@@ -39,7 +40,12 @@ internal sealed class NodeIpcReader : IDisposable
                 {
                     var line = pending.ToString(0, newline).Trim();
                     pending.Remove(0, newline + 1);
-                    if (IsReady(line)) onMessage(new(true, false, null));
+                    // Readiness is said once; a worker repeating it in a loop must not flood the supervisor's queue.
+                    if (IsReady(line) && !_hasSaidReady)
+                    {
+                        _hasSaidReady = true;
+                        onMessage(new(true, false, null));
+                    }
                 }
                 // A peer that never sends a newline must not grow the buffer without bound.
                 if (pending.Length > 1 << 20) pending.Clear();

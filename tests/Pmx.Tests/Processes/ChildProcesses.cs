@@ -80,7 +80,9 @@ internal sealed class ChildProcesses : IAsyncDisposable
     {
         using var deadline = new CancellationTokenSource(TeardownDeadline);
         foreach (var p in _spawned) Host.SignalGroup(p.Pid, SignalNames.SIGKILL);
-        foreach (var pid in _launched) Host.Signal(pid, SignalNames.SIGKILL);
+        // A launched process is not a worker: the host would kill(2) its pid even after the reap,
+        // when the number may already belong to someone else. So only the ones not yet reaped.
+        foreach (var pid in _launched.Where(pid => !ExitSlot(pid).Task.IsCompleted)) Host.Signal(pid, SignalNames.SIGKILL);
         try
         {
             foreach (var pid in _spawned.Select(p => p.Pid).Concat(_launched))

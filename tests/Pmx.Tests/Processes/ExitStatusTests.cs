@@ -43,4 +43,12 @@ public class ExitStatusTests
     {
         await Assert.That(ExitStatus.FromWaitStatus(0).Describe()).IsEqualTo("exited 0");
     }
+
+    [Test]
+    public async Task WaitidReportsAnExitCodeOrTheSignalThatKilled()
+    {
+        await Assert.That(ExitStatus.FromChildExit(Pmx.Interop.Interop.CLD_EXITED, 3)).IsEqualTo(ExitStatus.Exited(3));
+        await Assert.That(ExitStatus.FromChildExit(Pmx.Interop.Interop.CLD_KILLED, 9)).IsEqualTo(ExitStatus.KilledBy(9));
+        await Assert.That(ExitStatus.FromChildExit(Pmx.Interop.Interop.CLD_DUMPED, 11)).IsEqualTo(ExitStatus.KilledBy(11));
+    }
 }

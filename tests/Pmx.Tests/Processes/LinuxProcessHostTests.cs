@@ -114,6 +114,20 @@ public class LinuxProcessHostTests
     }
 
     [Test, Timeout(30_000)]
+    public async Task ADescriptorPmxHoldsWithoutCloseOnExecNeverReachesAWorker(CancellationToken ct)
+    {
+        await using var children = new ChildProcesses();
+        using var file = File.OpenHandle(Path.GetTempFileName(), FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.DeleteOnClose);
+        // F_DUPFD never sets FD_CLOEXEC: this stands for a descriptor the daemon inherited from its parent.
+        var stray = Pmx.Interop.Interop.fcntl((int)file.DangerousGetHandle(), Pmx.Interop.Interop.F_DUPFD, 200);
+        using var strayHandle = new Microsoft.Win32.SafeHandles.SafeFileHandle(stray, ownsHandle: true);
+        var worker = children.Spawn("/bin/sh", "-c", $"if [ -e /proc/self/fd/{stray} ]; then echo leaked; else echo closed; fi");
+
+        await Assert.That(await ChildProcesses.ReadToEndAsync(worker.StdoutRead, ct)).IsEqualTo("closed\n");
+        await Assert.That(await children.ExitOf(worker.Pid, ct)).IsEqualTo(ExitStatus.Exited(0));
+    }
+
+    [Test, Timeout(30_000)]
     public async Task SignallingAReapedProcessIsNoSuchProcessNotAnError(CancellationToken ct)
     {
         await using var children = new ChildProcesses();

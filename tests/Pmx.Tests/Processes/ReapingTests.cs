@@ -32,10 +32,11 @@ public class ReapingTests
     public async Task ShimWithPdeathsigMakesTheProgramDieWithItsParent(CancellationToken ct)
     {
         // sh starts the shim in the background, waits until it has become sleep (so PDEATHSIG is
-        // armed), then exits: the kernel must SIGKILL sleep.
+        // armed), then exits: the kernel must SIGKILL sleep. setsid takes it out of sh's group, which
+        // the reaper kills with its leader: only PDEATHSIG may kill it here.
         await using var children = new ChildProcesses();
         var worker = children.Spawn("/bin/sh", "-c",
-            "\"$0\" __exec --pdeathsig --parent-pid $$ -- sleep 100 & echo $!; while [ \"$(cat /proc/$!/comm)\" != sleep ]; do :; done",
+            "setsid \"$0\" __exec --pdeathsig --parent-pid $$ -- sleep 100 & echo $!; while [ \"$(cat /proc/$!/comm)\" != sleep ]; do :; done",
             ChildProcesses.ShimPath);
         using var reader = new StreamReader(new FileStream(worker.StdoutRead, FileAccess.Read, 1));
         var orphan = int.Parse((await Task.Run(reader.ReadLine, ct).WaitAsync(ct))!, CultureInfo.InvariantCulture);
