@@ -54,7 +54,8 @@ build_samples() {
 build_test_fixtures() {
   say "publishing artifacts/testworker (the end-to-end fixture)"
   publish tests/Pmx.TestWorker/Pmx.TestWorker.csproj artifacts/testworker.d
-  cp artifacts/testworker.d/testworker artifacts/testworker
+  # A rename, not a copy over it: a leftover worker may still be running the old file (ETXTBSY).
+  cp artifacts/testworker.d/testworker artifacts/testworker.new && mv -f artifacts/testworker.new artifacts/testworker
 }
 
 # The empty-root test (EmptyRootTests) runs pmx next to a static busybox; it needs root to chroot,
