@@ -31,9 +31,26 @@ internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long max
     /// <summary>Points Console.Out and Console.Error of the detached daemon at daemon.log through this writer.</summary>
     public static void Install(string daemonLogPath)
     {
-        var writer = new DaemonLogWriter(new SafeFileHandle(2, ownsHandle: false), daemonLogPath);
+        var stderr = new SafeFileHandle(2, ownsHandle: false);
+        // `pmx daemon` run by hand (or by a test) may write to a pipe or a terminal: positional
+        // writes and size checks need a file, and there is no file to bound, so the console stays.
+        if (!IsSeekable(stderr)) return;
+        var writer = new DaemonLogWriter(stderr, daemonLogPath);
         Console.SetOut(writer);
         Console.SetError(writer);
+    }
+
+    static bool IsSeekable(SafeFileHandle handle)
+    {
+        try
+        {
+            RandomAccess.GetLength(handle);
+            return true;
+        }
+        catch (Exception e) when (e is NotSupportedException or IOException)
+        {
+            return false;
+        }
     }
 
     public override void Write(char value)
