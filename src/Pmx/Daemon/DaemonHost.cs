@@ -32,10 +32,10 @@ internal sealed class DaemonHost
     public static int RunDetached() => new DaemonHost(PmxHome.FromEnvironment(), foreground: false).Run(null);
 
     /// <summary>`pmx up --no-daemon`: supervise in the foreground until SIGTERM/SIGINT.</summary>
-    public static int RunForeground(Func<Supervisor.Supervisor, Action<string>, Task<CommandOutcome>> startApps) =>
+    public static int RunForeground(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>> startApps) =>
         new DaemonHost(PmxHome.FromEnvironment(), foreground: true).Run(startApps);
 
-    int Run(Func<Supervisor.Supervisor, Action<string>, Task<CommandOutcome>>? startApps)
+    int Run(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>>? startApps)
     {
         // An inherited SIG_IGN for SIGCHLD would make the kernel reap our workers and lose their exit codes.
         ProcessSetup.ResetSigchldToDefault();
@@ -66,7 +66,7 @@ internal sealed class DaemonHost
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
         using var pump = new OutputPump();
-        var supervisor = new Supervisor.Supervisor(new LinuxProcessHost(Environment.ProcessPath!),
+        var supervisor = new Supervisor.AppSupervisor(new LinuxProcessHost(Environment.ProcessPath!),
             new WorkerPlumbing(logs, pump), TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var reaper = new ChildReaper(supervisor.OnChildExited);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());

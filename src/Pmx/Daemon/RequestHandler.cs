@@ -5,7 +5,7 @@ using Pmx.Logs;
 namespace Pmx.Daemon;
 
 /// <summary>Turns control requests into supervisor commands, on the supervisor's loop.</summary>
-internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Supervisor.SupervisorLoop loop, PmxHome home,
+internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Supervisor.SupervisorLoop loop, PmxHome home,
     Action requestShutdown)
 {
     public async Task Handle(ControlRequest request, IControlResponder responder, CancellationToken ct)

@@ -17,11 +17,11 @@ internal sealed class SupervisorRig : IDisposable
     public FakeProcessHost Host { get; } = new();
     public FakePlumbing Plumbing { get; } = new();
     public SupervisorLoop Loop { get; } = new("test-supervisor");
-    public Pmx.Supervisor.Supervisor Supervisor { get; }
+    public AppSupervisor Supervisor { get; }
     public List<string> Progress { get; } = [];
 
     public SupervisorRig() =>
-        Supervisor = new Pmx.Supervisor.Supervisor(Host, Plumbing, Time, NullLogger.Instance, Loop);
+        Supervisor = new AppSupervisor(Host, Plumbing, Time, NullLogger.Instance, Loop);
 
     public static AppSpec App(string name = "web", int instances = 1) => new()
     {
@@ -29,7 +29,11 @@ internal sealed class SupervisorRig : IDisposable
         MinUptime = TimeSpan.FromSeconds(1), KillTimeout = TimeSpan.FromSeconds(5), MaxRestarts = 3,
     };
 
-    public Task<T> Run<T>(Func<Pmx.Supervisor.Supervisor, Task<T>> command) =>
+    /// <summary>A cluster app on a pmx-owned socket: the kind that reloads in place.</summary>
+    public static AppSpec ClusterApp(string name = "web", int instances = 1) =>
+        App(name, instances) with { ExecMode = ExecMode.Cluster, Port = 8080 };
+
+    public Task<T> Run<T>(Func<AppSupervisor, Task<T>> command) =>
         Loop.InvokeAsync(() => command(Supervisor));
 
     public Task<CommandOutcome> Up(params AppSpec[] apps) =>
