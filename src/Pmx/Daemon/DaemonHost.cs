@@ -88,22 +88,30 @@ internal sealed class DaemonHost
             var started = loop.InvokeAsync(() => startApps(supervisor, line => Console.Error.WriteLine("pmx: " + line))).GetAwaiter().GetResult();
             if (started.ExitCode != 0)
             {
+                // One broken app must not take the healthy ones down: keep supervising them (and
+                // retrying it), and exit 1 when stopped. Only when nothing serves at all is there
+                // nothing to stay up for.
                 Console.Error.WriteLine("pmx: " + started.Message);
                 exitCode = started.ExitCode;
-                _shutdown.TrySetResult();
+                if (!loop.InvokeAsync(() => Task.FromResult(supervisor.AnyOnline)).GetAwaiter().GetResult())
+                {
+                    Console.Error.WriteLine("pmx: no app is online; stopping");
+                    _shutdown.TrySetResult();
+                }
             }
-            else Sockets.SystemdNotifier.Notify($"READY=1\nSTATUS=supervising, every app started\nMAINPID={Environment.ProcessId}");
+            Sockets.SystemdNotifier.Notify($"READY=1\nSTATUS=supervising{(exitCode == 0 ? ", every app started" : "; some apps failed to start")}\nMAINPID={Environment.ProcessId}");
         }
 
         _shutdown.Task.GetAwaiter().GetResult();
+        // Read before the stop below forgets every app (README: foreground mode exits 1 when an app ended errored).
+        if (_foreground && exitCode == 0 && loop.InvokeAsync(() => Task.FromResult(supervisor.AnyErrored)).GetAwaiter().GetResult())
+            exitCode = ExitCodes.Failure;
         if (Volatile.Read(ref _stopSignals) > 0 || exitCode != 0)
         {
             if (_foreground) Sockets.SystemdNotifier.Notify("STOPPING=1");
             log.LogInformation("stopping every app before exiting");
             loop.InvokeAsync(() => supervisor.StopEverything(line => log.LogInformation("{Line}", line))).GetAwaiter().GetResult();
         }
-        if (_foreground && exitCode == 0 && loop.InvokeAsync(() => Task.FromResult(supervisor.AnyErrored)).GetAwaiter().GetResult())
-            exitCode = ExitCodes.Failure;
         server.StopAsync().GetAwaiter().GetResult();
         File.Delete(_home.PidFilePath);
         log.LogInformation("daemon exiting with code {Code}", exitCode);

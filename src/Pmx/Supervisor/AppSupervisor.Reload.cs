@@ -12,10 +12,12 @@ internal sealed partial class AppSupervisor
     /// Reloads apps; <paramref name="fromConfig"/> holds their specs freshly read from their ecosystem
     /// files, so a reload picks up what changed there (PM2 users expect `reload` to apply new env/args).
     /// </summary>
+    /// <param name="environment">--update-env: the environment the app runs with from now on.</param>
     public Task<CommandOutcome> Reload(string target, Action<string> progress,
-        IReadOnlyDictionary<string, AppSpec>? fromConfig = null) =>
+        IReadOnlyDictionary<string, AppSpec>? fromConfig = null, IReadOnlyDictionary<string, string>? environment = null) =>
         ForEachApp(target, app => Enqueue(app, () =>
         {
+            if (environment != null) app.BaseEnvironment = environment;
             if (fromConfig?.GetValueOrDefault(app.Name) is { } fresh && !AppSpecs.AreEquivalent(app.Spec, fresh with { Instances = app.Spec.Instances }))
             {
                 if (fresh.Port != app.Spec.Port || fresh.Host != app.Spec.Host || fresh.ReusePort != app.Spec.ReusePort || fresh.ExecMode != app.Spec.ExecMode)

@@ -41,7 +41,7 @@ internal sealed partial class AppSupervisor
     /// </summary>
     async Task SteerAwayFrom(AppRuntime app, IReadOnlyList<Slot> removed, int kept, Action<string> progress)
     {
-        app.Slots[0].OwnSocket?.SpreadOver(kept);
+        app.Slots.Select(s => s.OwnSocket).OfType<IListenSocket>().FirstOrDefault()?.SpreadOver(kept);
         await Task.Delay(HandshakeGrace, _time);
         var waited = _time.GetUtcNow();
         while (removed.Any(slot => slot.OwnSocket is { AcceptQueueLength: > 0 }) && _time.GetUtcNow() - waited < DrainDeadline)
@@ -59,7 +59,6 @@ internal sealed partial class AppSupervisor
             var added = Enumerable.Range(from, target - from).Select(i => new Slot(i)).ToList();
             app.Slots.AddRange(added);
             var outcome = await StartSlots(app, added, progress, SlotEvent.Start);
-            if (UsesPerInstanceSockets(app)) app.Slots[0].OwnSocket?.SpreadOver(target);
             if (outcome.ExitCode != 0) return CommandOutcome.Failed($"scale {app.Name} to {target}: {outcome.Message}");
         }
         else if (target < from)
@@ -72,7 +71,9 @@ internal sealed partial class AppSupervisor
             {
                 app.Slots.Remove(slot);
                 slot.OwnSocket?.Dispose();
+                slot.OwnSocket = null;
             }
+            if (UsesPerInstanceSockets(app)) SpreadOverOpenSockets(app);
         }
         return CommandOutcome.Ok($"{app.Name}: {from} → {target} instance{(target == 1 ? "" : "s")}");
     }

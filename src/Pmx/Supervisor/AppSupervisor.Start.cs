@@ -23,9 +23,11 @@ internal sealed partial class AppSupervisor
     public Task<CommandOutcome> StartKnown(string name, Action<string> progress) =>
         ForEachApp(name, app => Enqueue(app, () => StartApp(app, progress)));
 
-    public Task<CommandOutcome> Restart(string target, Action<string> progress) =>
+    /// <param name="environment">--update-env: the environment the app runs with from now on.</param>
+    public Task<CommandOutcome> Restart(string target, Action<string> progress, IReadOnlyDictionary<string, string>? environment = null) =>
         ForEachApp(target, app => Enqueue(app, async () =>
         {
+            if (environment != null) app.BaseEnvironment = environment;
             await StopSlots(app, app.Slots);
             var outcome = await StartSlots(app, app.Slots, progress, SlotEvent.Restart);
             return outcome.ExitCode == 0 ? CommandOutcome.Ok($"{app.Name} restarted") : outcome;
@@ -54,16 +56,28 @@ internal sealed partial class AppSupervisor
             : CommandOutcome.Failed($"{app.Name} did not start: " + string.Join("; ", failures));
     }
 
-    /// <summary>Waits until each slot is online or has given up, within the start window; returns what failed.</summary>
+    /// <summary>
+    /// Waits until each slot is online and has stayed up min_uptime (an earlier exit is a crash
+    /// the restart policy counts), or has given up, within the start window; returns what failed.
+    /// </summary>
     async Task<List<string>> AwaitOnline(AppRuntime app, IReadOnlyList<Slot> slots, Action<string> progress,
         IReadOnlySet<Worker?>? alreadyReported = null)
     {
         var window = StartWindow(app.Spec);
-        using (var cancel = new CancellationTokenSource())
+        var deadline = _time.GetUtcNow() + window;
+        while (_time.GetUtcNow() < deadline)
         {
-            var settled = Task.WhenAll(slots.Select(s => s.Until(IsSettled)));
-            await Task.WhenAny(settled, LongTimer.Delay(_time, window, cancel.Token));
-            cancel.Cancel();
+            using (var cancel = new CancellationTokenSource())
+            {
+                var settled = Task.WhenAll(slots.Select(s => s.Until(IsSettled)));
+                await Task.WhenAny(settled, LongTimer.Delay(_time, deadline - _time.GetUtcNow(), cancel.Token));
+                cancel.Cancel(); // the deadline's timer, if still pending
+            }
+            var now = _time.GetUtcNow();
+            var young = slots.Where(s => s.State == SlotState.Online && s.Current!.Uptime(now) < app.Spec.MinUptime).ToList();
+            if (young.Count == 0 || now >= deadline) break;
+            var settle = young.Max(s => app.Spec.MinUptime - s.Current!.Uptime(now));
+            await LongTimer.Delay(_time, settle < deadline - now ? settle : deadline - now, CancellationToken.None);
         }
         var failures = new List<string>();
         foreach (var slot in slots)
@@ -79,7 +93,7 @@ internal sealed partial class AppSupervisor
 
     static bool IsSettled(Slot slot) => slot.State is SlotState.Online or SlotState.Errored or SlotState.Stopped;
 
-    static TimeSpan StartWindow(AppSpec spec) => (spec.WaitReady ? spec.ListenTimeout : StartGrace(spec)) + RestartSlack;
+    static TimeSpan StartWindow(AppSpec spec) => (spec.WaitReady ? spec.ListenTimeout : StartGrace(spec)) + spec.MinUptime + RestartSlack;
 
     static string WhyNotOnline(AppRuntime app, Slot slot, TimeSpan window)
     {

@@ -99,4 +99,6 @@ internal sealed partial class AppSupervisor
 
     /// <summary>True when any slot of any app ended errored (foreground mode's exit code).</summary>
     public bool AnyErrored => _apps.Values.Any(a => a.Slots.Any(s => s.State == SlotState.Errored));
+
+    public bool AnyOnline => _apps.Values.Any(a => a.Slots.Any(s => s.State == SlotState.Online));
 }

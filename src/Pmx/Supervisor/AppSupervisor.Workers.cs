@@ -65,8 +65,33 @@ internal sealed partial class AppSupervisor
     IListenSocket? ListenSocketFor(AppRuntime app, Slot slot)
     {
         if (app.Spec.ExecMode != ExecMode.Cluster || app.Spec.Port is null) return null;
-        if (app.Spec.ReusePort == ReusePortMode.PerInstance) return slot.OwnSocket ??= _plumbing.Listen(app.Spec);
-        return app.SharedSocket ??= _plumbing.Listen(app.Spec);
+        if (app.Spec.ReusePort != ReusePortMode.PerInstance) return app.SharedSocket ??= _plumbing.Listen(app.Spec);
+        if (slot.OwnSocket is { } own) return own;
+        slot.OwnSocket = _plumbing.Listen(app.Spec);
+        SpreadOverOpenSockets(app);
+        return slot.OwnSocket;
+    }
+
+    /// <summary>
+    /// reuse_port = "per_instance": the kernel must send new connections only to sockets a worker
+    /// serves. An errored slot's socket would get 1/N of them forever, to hang unanswered; so it is
+    /// closed (the kernel fills its place in the group with the last member) and the spread is
+    /// redone over the sockets still open. A restart of the slot binds and spreads again.
+    /// </summary>
+    void CloseSocketOfErroredSlot(AppRuntime app, Slot slot)
+    {
+        if (slot.State != SlotState.Errored || slot.OwnSocket is not { } socket) return;
+        slot.OwnSocket = null;
+        socket.Dispose();
+        _log.LogWarning("{App}#{Index} is errored; closed its listening socket so no new connection waits on it", app.Name, slot.Index);
+        try { SpreadOverOpenSockets(app); }
+        catch (ListenException e) { _log.LogError("{Message}", e.Message); }
+    }
+
+    static void SpreadOverOpenSockets(AppRuntime app)
+    {
+        var open = app.Slots.Select(s => s.OwnSocket).OfType<IListenSocket>().ToList();
+        if (open.Count > 0) open[0].SpreadOver(open.Count);
     }
 
     /// <summary>Online after the start grace, or failed after listen_timeout without a ready signal.</summary>

@@ -66,6 +66,7 @@ internal sealed partial class AppSupervisor
                 var step = SlotMachine.Next(next.Slot.View, next.Event, next.App.Spec);
                 next.Slot.Apply(step.Next);
                 foreach (var action in step.Actions) Execute(next.App, next.Slot, action);
+                CloseSocketOfErroredSlot(next.App, next.Slot);
             }
         }
         finally { _isDispatching = false; }

@@ -26,7 +26,7 @@ internal sealed class SupervisorRig : IDisposable
     public static AppSpec App(string name = "web", int instances = 1) => new()
     {
         Name = name, Script = "/bin/app", Cwd = "/", Instances = instances,
-        MinUptime = TimeSpan.FromSeconds(1), KillTimeout = TimeSpan.FromSeconds(5), MaxRestarts = 3,
+        MinUptime = TimeSpan.FromMilliseconds(500), KillTimeout = TimeSpan.FromSeconds(5), MaxRestarts = 3,
     };
 
     /// <summary>A cluster app on a pmx-owned socket: the kind that reloads in place.</summary>
@@ -45,6 +45,7 @@ internal sealed class SupervisorRig : IDisposable
         var up = Up(spec with { WaitReady = true });
         await Settle();
         Plumbing.SendReady(0);
+        await Advance(spec.MinUptime); // a start waits out min_uptime: an earlier exit is a crash
         await up;
         return Host.Spawned[0];
     }
