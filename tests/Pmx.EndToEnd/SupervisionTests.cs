@@ -37,7 +37,9 @@ public class SupervisionTests
         {
             sandbox.WriteConfig(FourApps());
             var up = await sandbox.Pmx(ct, "up");
-            await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stdout + up.Stderr);
+            // An honest start: the crash-looping app fails `up`, the others start anyway.
+            await Assert.That(up.ExitCode).IsEqualTo(1).Because(up.Stdout + up.Stderr);
+            await Assert.That(up.Stderr).Contains("crash#0 crash-looped");
             await Poll.Until(async () =>
             {
                 var rows = await sandbox.List(ct);

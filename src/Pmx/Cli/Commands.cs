@@ -12,9 +12,10 @@ internal sealed class Commands
     /// <param name="config">-c, The ecosystem file to read.</param>
     /// <param name="env">Apply [apps.env_NAME] on top of [apps.env].</param>
     /// <param name="noDaemon">Run the supervisor in the foreground (containers, CI): output prefixed 'name#i |', SIGTERM stops everything.</param>
+    /// <param name="updateEnv">Give apps this shell's environment (otherwise they keep the one they started with).</param>
     [Command("up")]
-    public int Up(string config = "ecosystem.toml", string? env = null, bool noDaemon = false)
-        => UpCommand.Run(config, env, noDaemon);
+    public int Up(string config = "ecosystem.toml", string? env = null, bool noDaemon = false, bool updateEnv = false)
+        => UpCommand.Run(config, env, noDaemon, updateEnv);
 
     /// <summary>Stop every app gracefully and shut the daemon down.</summary>
     /// <param name="config">-c, Only stop the apps of this ecosystem file.</param>
@@ -36,13 +37,15 @@ internal sealed class Commands
 
     /// <summary>Stop then start an app (not graceful; see reload).</summary>
     /// <param name="target">App name, or 'all'.</param>
+    /// <param name="updateEnv">Give the app this shell's environment (otherwise it keeps the one it started with).</param>
     [Command("restart")]
-    public int Restart([Argument] string target) => DaemonCommands.OnApp("restart", target);
+    public int Restart([Argument] string target, bool updateEnv = false) => DaemonCommands.OnAppUpdatingEnvironment("restart", target, updateEnv);
 
     /// <summary>Replace every worker of an app one at a time with zero downtime.</summary>
     /// <param name="target">App name, or 'all'.</param>
+    /// <param name="updateEnv">Give the app this shell's environment (otherwise it keeps the one it started with).</param>
     [Command("reload")]
-    public int Reload([Argument] string target = "all") => DaemonCommands.OnApp("reload", target);
+    public int Reload([Argument] string target = "all", bool updateEnv = false) => DaemonCommands.OnAppUpdatingEnvironment("reload", target, updateEnv);
 
     /// <summary>Stop an app and forget it.</summary>
     /// <param name="target">App name, or 'all'.</param>

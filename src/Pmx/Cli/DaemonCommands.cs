@@ -8,6 +8,17 @@ internal static class DaemonCommands
     public static int OnApp(string command, string target, params string[] args) =>
         DaemonConnection.Send(new ControlRequest { Command = command, Target = target, Args = args }, startDaemon: false);
 
+    /// <summary>restart/reload: with --update-env the app gets this shell's environment.</summary>
+    public static int OnAppUpdatingEnvironment(string command, string target, bool updateEnvironment) =>
+        updateEnvironment
+            ? DaemonConnection.Send(new ControlRequest
+            {
+                Command = command, Target = target, Args = [UpdateEnvironmentFlag], Environment = DaemonConnection.CurrentEnvironment(),
+            }, startDaemon: false)
+            : OnApp(command, target);
+
+    public const string UpdateEnvironmentFlag = "--update-env";
+
     public static int List(bool json, string? filter) => ListCommand.Run(json, filter);
 
     public static int Describe(string name) =>

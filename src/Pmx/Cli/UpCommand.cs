@@ -6,7 +6,7 @@ namespace Pmx.Cli;
 /// <summary>`pmx up`: validate the ecosystem file here, then let the daemon (or the foreground supervisor) reconcile.</summary>
 internal static class UpCommand
 {
-    public static int Run(string configPath, string? envName, bool noDaemon)
+    public static int Run(string configPath, string? envName, bool noDaemon, bool updateEnvironment = false)
     {
         if (noDaemon && Daemon.InitProcess.IsPid1)
             return Daemon.InitProcess.RunSupervisorAsChild(Environment.GetCommandLineArgs()[1..]);
@@ -15,11 +15,11 @@ internal static class UpCommand
         var environment = DaemonConnection.CurrentEnvironment();
         if (noDaemon)
             return Daemon.DaemonHost.RunForeground((supervisor, progress) =>
-                supervisor.Up(loaded.Apps, environment, fullPath, progress, envName));
+                supervisor.Up(loaded.Apps, environment, fullPath, progress, envName, updateEnvironment));
         return DaemonConnection.Send(new ControlRequest
         {
             Command = "up", Apps = loaded.Apps, Environment = environment, ConfigPath = fullPath, EnvName = envName,
-            WorkingDirectory = Environment.CurrentDirectory,
+            WorkingDirectory = Environment.CurrentDirectory, Args = updateEnvironment ? [DaemonCommands.UpdateEnvironmentFlag] : [],
         }, startDaemon: true);
     }
 

@@ -40,10 +40,10 @@ internal sealed class DaemonHost
     }
 
     /// <summary>`pmx up --no-daemon`: supervise in the foreground until SIGTERM/SIGINT.</summary>
-    public static int RunForeground(Func<Supervisor.Supervisor, Action<string>, Task<CommandOutcome>> startApps) =>
+    public static int RunForeground(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>> startApps) =>
         new DaemonHost(PmxHome.FromEnvironment(), foreground: true).Run(startApps);
 
-    int Run(Func<Supervisor.Supervisor, Action<string>, Task<CommandOutcome>>? startApps)
+    int Run(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>>? startApps)
     {
         // An inherited SIG_IGN for SIGCHLD would make the kernel reap our workers and lose their exit codes.
         ProcessSetup.ResetSigchldToDefault();
@@ -81,7 +81,7 @@ internal sealed class DaemonHost
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
         using var pump = new OutputPump();
-        var supervisor = new Supervisor.Supervisor(new LinuxProcessHost(Environment.ProcessPath!),
+        var supervisor = new Supervisor.AppSupervisor(new LinuxProcessHost(Environment.ProcessPath!),
             new WorkerPlumbing(logs, pump, _home.NotifyDirectory, message => log.LogWarning("{Message}", message)), TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var reaper = new ChildReaper(supervisor.OnChildExited);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
@@ -103,22 +103,30 @@ internal sealed class DaemonHost
             var started = loop.InvokeAsync(() => startApps(supervisor, line => Console.Error.WriteLine("pmx: " + line))).GetAwaiter().GetResult();
             if (started.ExitCode != 0)
             {
+                // One broken app must not take the healthy ones down: keep supervising them (and
+                // retrying it), and exit 1 when stopped. Only when nothing serves at all is there
+                // nothing to stay up for.
                 Console.Error.WriteLine("pmx: " + started.Message);
                 exitCode = started.ExitCode;
-                _shutdown.TrySetResult();
+                if (!loop.InvokeAsync(() => Task.FromResult(supervisor.AnyOnline)).GetAwaiter().GetResult())
+                {
+                    Console.Error.WriteLine("pmx: no app is online; stopping");
+                    _shutdown.TrySetResult();
+                }
             }
-            else Sockets.SystemdNotifier.Notify($"READY=1\nSTATUS=supervising, every app started\nMAINPID={Environment.ProcessId}");
+            Sockets.SystemdNotifier.Notify($"READY=1\nSTATUS=supervising{(exitCode == 0 ? ", every app started" : "; some apps failed to start")}\nMAINPID={Environment.ProcessId}");
         }
 
         _shutdown.Task.GetAwaiter().GetResult();
+        // Read before the stop below forgets every app (README: foreground mode exits 1 when an app ended errored).
+        if (_foreground && exitCode == 0 && loop.InvokeAsync(() => Task.FromResult(supervisor.AnyErrored)).GetAwaiter().GetResult())
+            exitCode = ExitCodes.Failure;
         if (Volatile.Read(ref _stopSignals) > 0 || exitCode != 0)
         {
             if (_foreground) Sockets.SystemdNotifier.Notify("STOPPING=1");
             log.LogInformation("stopping every app before exiting");
             loop.InvokeAsync(() => supervisor.StopEverything(line => log.LogInformation("{Line}", line))).GetAwaiter().GetResult();
         }
-        if (_foreground && exitCode == 0 && loop.InvokeAsync(() => Task.FromResult(supervisor.AnyErrored)).GetAwaiter().GetResult())
-            exitCode = ExitCodes.Failure;
         server.StopAsync().GetAwaiter().GetResult();
         File.Delete(_home.PidFilePath);
         log.LogInformation("daemon exiting with code {Code}", exitCode);

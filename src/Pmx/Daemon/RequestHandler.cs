@@ -5,7 +5,7 @@ using Pmx.Logs;
 namespace Pmx.Daemon;
 
 /// <summary>Turns control requests into supervisor commands, on the supervisor's loop.</summary>
-internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Supervisor.SupervisorLoop loop, PmxHome home,
+internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Supervisor.SupervisorLoop loop, PmxHome home,
     Action requestShutdown)
 {
     public async Task Handle(ControlRequest request, IControlResponder responder, CancellationToken ct)
@@ -13,6 +13,8 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
         void Progress(string line) => _ = responder.Progress(line);
         var target = request.Target ?? "all";
         var env = request.Environment ?? new Dictionary<string, string>();
+        // The caller's environment replaces an app's only on request (PM2's --update-env).
+        var updateEnv = request.Args.Contains(Cli.DaemonCommands.UpdateEnvironmentFlag);
         Supervisor.CommandOutcome outcome;
         switch (request.Command)
         {
@@ -27,7 +29,7 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
                 else await responder.Result(ExitCodes.Ok, details: details);
                 return;
             case "up":
-                outcome = await loop.InvokeAsync(() => supervisor.Up(request.Apps ?? [], env, request.ConfigPath, Progress, request.EnvName));
+                outcome = await loop.InvokeAsync(() => supervisor.Up(request.Apps ?? [], env, request.ConfigPath, Progress, request.EnvName, updateEnv));
                 break;
             case "start":
                 outcome = request.Apps is [var spec]
@@ -35,7 +37,7 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
                     : await loop.InvokeAsync(() => supervisor.StartKnown(target, Progress));
                 break;
             case "stop": outcome = await loop.InvokeAsync(() => supervisor.Stop(target, Progress)); break;
-            case "restart": outcome = await loop.InvokeAsync(() => supervisor.Restart(target, Progress)); break;
+            case "restart": outcome = await loop.InvokeAsync(() => supervisor.Restart(target, Progress, updateEnv ? env : null)); break;
             case "reload":
                 var sources = await loop.InvokeAsync(() => Task.FromResult(supervisor.ConfigSources(target)));
                 var fresh = new Dictionary<string, Config.AppSpec>(StringComparer.Ordinal);
@@ -51,7 +53,7 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
                     }
                     foreach (var app in loaded.Apps) fresh[app.Name] = app;
                 }
-                outcome = await loop.InvokeAsync(() => supervisor.Reload(target, Progress, fresh));
+                outcome = await loop.InvokeAsync(() => supervisor.Reload(target, Progress, fresh, updateEnv ? env : null));
                 break;
             case "delete": outcome = await loop.InvokeAsync(() => supervisor.Delete(target, Progress)); break;
             case "scale":

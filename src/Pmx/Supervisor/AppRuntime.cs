@@ -18,8 +18,8 @@ internal sealed class AppRuntime(AppSpec spec, IReadOnlyDictionary<string, strin
     public string? EnvName { get; set; }
     public string Name => Spec.Name;
     /// <summary>cron_restart's next firing.</summary>
-    public ITimer? CronTimer { get; set; }
+    public IDisposable? CronTimer { get; set; }
     public IDisposable? Watcher { get; set; }
-    public ITimer? WatchDebounce { get; set; }
+    public IDisposable? WatchDebounce { get; set; }
     public string? LastWatchedChange { get; set; }
 }

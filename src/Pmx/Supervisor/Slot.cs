@@ -2,52 +2,63 @@ using Pmx.Control;
 
 namespace Pmx.Supervisor;
 
-/// <summary>What an instance slot is meant to be doing, independent of its current process.</summary>
-internal enum SlotPhase
-{
-    /// <summary>Should run: a worker is alive, or a restart is scheduled.</summary>
-    Running,
-    /// <summary>Stopped by the user, or exited with autorestart off.</summary>
-    Stopped,
-    /// <summary>Gave up after max_restarts unstable exits, or could not be spawned.</summary>
-    Errored,
-}
-
-/// <summary>Instance number N of an app: keeps its identity (logs, socket, restart count) across workers.</summary>
+/// <summary>
+/// Instance number N of an app: keeps its identity (logs, socket, restart count) across workers.
+/// Its life is SlotMachine's: only AppSupervisor.Dispatch changes View.
+/// </summary>
 internal sealed class Slot(int index)
 {
+    readonly List<(Func<Slot, bool> IsDone, TaskCompletionSource Done)> _waiters = [];
+
     public int Index { get; } = index;
-    public SlotPhase Phase { get; set; } = SlotPhase.Running;
+    public SlotView View { get; private set; } = SlotView.Initial;
+    public SlotState State => View.State;
     /// <summary>The worker that serves (or is starting to serve) this slot.</summary>
-    public Worker? Current { get; set; }
-    /// <summary>The replacement being started by a reload, until it is online.</summary>
-    public Worker? Incoming { get; set; }
-    public int Restarts { get; set; }
-    public int UnstableExits { get; set; }
+    public Worker? Current => View.Current;
+    public Worker? Incoming => View.Incoming;
+    public int Restarts => View.Restarts;
     public string? LastExit { get; set; }
     /// <summary>The last few exits, newest last, for `pmx describe`.</summary>
     public Queue<ExitRecord> RecentExits { get; } = new();
-    public ITimer? RestartTimer { get; set; }
+    public IDisposable? BackoffTimer { get; set; }
     /// <summary>Per-instance listen socket (reuse_port = "per_instance"); survives worker generations.</summary>
     public IListenSocket? OwnSocket { get; set; }
+    /// <summary>No worker at all, draining ones included.</summary>
+    public bool IsEmpty => !View.Workers.Any();
 
-    public void CancelRestart()
+    public void Apply(SlotView next)
     {
-        RestartTimer?.Dispose();
-        RestartTimer = null;
+        View = next;
+        foreach (var waiter in _waiters.Where(w => w.IsDone(this)).ToList())
+        {
+            _waiters.Remove(waiter);
+            waiter.Done.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes once <paramref name="isDone"/> holds (checked after every transition).</summary>
+    public Task Until(Func<Slot, bool> isDone)
+    {
+        if (isDone(this)) return Task.CompletedTask;
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters.Add((isDone, done));
+        return done.Task;
+    }
+
+    public void CancelBackoff()
+    {
+        BackoffTimer?.Dispose();
+        BackoffTimer = null;
     }
 
     /// <summary>PM2's status word for `pmx list`.</summary>
-    public ProcessStatus Status => Current switch
+    public ProcessStatus Status => State switch
     {
-        { State: WorkerState.Launching } => ProcessStatus.Launching,
-        { State: WorkerState.Online } => ProcessStatus.Online,
-        { State: WorkerState.Stopping } => ProcessStatus.Stopping,
-        _ => Phase switch
-        {
-            SlotPhase.Running => ProcessStatus.Launching,
-            SlotPhase.Errored => ProcessStatus.Errored,
-            _ => ProcessStatus.Stopped,
-        },
+        SlotState.Online or SlotState.Replacing when Current is { State: WorkerState.Online } => ProcessStatus.Online,
+        SlotState.Starting or SlotState.Backoff or SlotState.Replacing => ProcessStatus.Launching,
+        SlotState.Online => ProcessStatus.Online,
+        SlotState.Stopping => ProcessStatus.Stopping,
+        SlotState.Errored => ProcessStatus.Errored,
+        _ => ProcessStatus.Stopped,
     };
 }

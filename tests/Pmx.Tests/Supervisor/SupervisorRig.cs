@@ -17,19 +17,23 @@ internal sealed class SupervisorRig : IDisposable
     public FakeProcessHost Host { get; } = new();
     public FakePlumbing Plumbing { get; } = new();
     public SupervisorLoop Loop { get; } = new("test-supervisor");
-    public Pmx.Supervisor.Supervisor Supervisor { get; }
+    public AppSupervisor Supervisor { get; }
     public List<string> Progress { get; } = [];
 
     public SupervisorRig() =>
-        Supervisor = new Pmx.Supervisor.Supervisor(Host, Plumbing, Time, NullLogger.Instance, Loop);
+        Supervisor = new AppSupervisor(Host, Plumbing, Time, NullLogger.Instance, Loop);
 
     public static AppSpec App(string name = "web", int instances = 1) => new()
     {
         Name = name, Script = "/bin/app", Cwd = "/", Instances = instances,
-        MinUptime = TimeSpan.FromSeconds(1), KillTimeout = TimeSpan.FromSeconds(5), MaxRestarts = 3,
+        MinUptime = TimeSpan.FromMilliseconds(500), KillTimeout = TimeSpan.FromSeconds(5), MaxRestarts = 3,
     };
 
-    public Task<T> Run<T>(Func<Pmx.Supervisor.Supervisor, Task<T>> command) =>
+    /// <summary>A cluster app on a pmx-owned socket: the kind that reloads in place.</summary>
+    public static AppSpec ClusterApp(string name = "web", int instances = 1) =>
+        App(name, instances) with { ExecMode = ExecMode.Cluster, Port = 8080 };
+
+    public Task<T> Run<T>(Func<AppSupervisor, Task<T>> command) =>
         Loop.InvokeAsync(() => command(Supervisor));
 
     public Task<CommandOutcome> Up(params AppSpec[] apps) =>
@@ -41,6 +45,7 @@ internal sealed class SupervisorRig : IDisposable
         var up = Up(spec with { WaitReady = true });
         await Settle();
         Plumbing.SendReady(0);
+        await Advance(spec.MinUptime); // a start waits out min_uptime: an earlier exit is a crash
         await up;
         return Host.Spawned[0];
     }

@@ -6,7 +6,7 @@ namespace Pmx.Tests.Supervisor;
 
 public class SupervisorTests
 {
-    static readonly TimeSpan Grace = Pmx.Supervisor.Supervisor.MaxStartGrace;
+    static readonly TimeSpan Grace = Pmx.Supervisor.AppSupervisor.MaxStartGrace;
 
     [Test, Timeout(10_000)]
     public async Task UpStartsEveryInstanceAndReportsThemOnlineAfterTheStartGrace(CancellationToken ct)
@@ -105,7 +105,7 @@ public class SupervisorTests
     public async Task ReloadStopsTheOldWorkerOnlyAfterTheNewOneIsReady(CancellationToken ct)
     {
         using var rig = new SupervisorRig();
-        var spec = SupervisorRig.App() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
+        var spec = SupervisorRig.ClusterApp() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
         var old = await rig.UpReady(spec);
         var reload = rig.Run(s => s.Reload("web", _ => { }));
         await rig.Settle();
@@ -127,7 +127,7 @@ public class SupervisorTests
     public async Task AReloadWhoseNewWorkerNeverGetsReadyFailsAndKeepsTheOldOne(CancellationToken ct)
     {
         using var rig = new SupervisorRig();
-        var spec = SupervisorRig.App() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(3) };
+        var spec = SupervisorRig.ClusterApp() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(3) };
         var old = await rig.UpReady(spec);
         var reload = rig.Run(s => s.Reload("web", _ => { }));
         await rig.Settle();
@@ -148,7 +148,7 @@ public class SupervisorTests
     public async Task TwoReloadsOfOneAppRunOneAfterTheOtherNeverInterleaved(CancellationToken ct)
     {
         using var rig = new SupervisorRig();
-        var spec = SupervisorRig.App() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
+        var spec = SupervisorRig.ClusterApp() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
         await rig.UpReady(spec);
         var first = rig.Run(s => s.Reload("web", _ => { }));
         var second = rig.Run(s => s.Reload("web", _ => { }));
@@ -217,10 +217,10 @@ public class SupervisorTests
     [Test]
     public async Task ScaleAcceptsAbsoluteAndRelativeCounts()
     {
-        await Assert.That(Pmx.Supervisor.Supervisor.TryParseScale("4", 2, out var a) ? a : -1).IsEqualTo(4);
-        await Assert.That(Pmx.Supervisor.Supervisor.TryParseScale("+2", 2, out var b) ? b : -1).IsEqualTo(4);
-        await Assert.That(Pmx.Supervisor.Supervisor.TryParseScale("-1", 2, out var c) ? c : -1).IsEqualTo(1);
-        await Assert.That(Pmx.Supervisor.Supervisor.TryParseScale("-3", 2, out _)).IsFalse();
-        await Assert.That(Pmx.Supervisor.Supervisor.TryParseScale("x", 2, out _)).IsFalse();
+        await Assert.That(Pmx.Supervisor.AppSupervisor.TryParseScale("4", 2, out var a) ? a : -1).IsEqualTo(4);
+        await Assert.That(Pmx.Supervisor.AppSupervisor.TryParseScale("+2", 2, out var b) ? b : -1).IsEqualTo(4);
+        await Assert.That(Pmx.Supervisor.AppSupervisor.TryParseScale("-1", 2, out var c) ? c : -1).IsEqualTo(1);
+        await Assert.That(Pmx.Supervisor.AppSupervisor.TryParseScale("-3", 2, out _)).IsFalse();
+        await Assert.That(Pmx.Supervisor.AppSupervisor.TryParseScale("x", 2, out _)).IsFalse();
     }
 }

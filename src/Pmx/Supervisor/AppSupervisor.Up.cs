@@ -1,14 +1,15 @@
-using Microsoft.Extensions.Logging;
 using Pmx.Config;
 
 namespace Pmx.Supervisor;
 
 // `pmx up` reconciles like `docker compose up`: new apps start, apps removed from the same file
-// stop, changed apps are replaced gracefully, unchanged running apps keep their pids.
-internal sealed partial class Supervisor
+// stop, changed apps are replaced gracefully, unchanged running apps keep their pids. "Changed"
+// means what the config decides (its keys, env tables, args): the environment an app runs with is
+// recorded when it starts, and the shell a later `up` runs in is no reason to restart it.
+internal sealed partial class AppSupervisor
 {
     public async Task<CommandOutcome> Up(IReadOnlyList<AppSpec> specs, IReadOnlyDictionary<string, string> environment,
-        string? configPath, Action<string> progress, string? envName = null)
+        string? configPath, Action<string> progress, string? envName = null, bool updateEnvironment = false)
     {
         var work = new List<Task<CommandOutcome>>();
         foreach (var spec in specs)
@@ -18,13 +19,14 @@ internal sealed partial class Supervisor
                 app = Register(spec, environment, configPath);
                 app.EnvName = envName;
                 progress($"{spec.Name}: starting {Plural(spec.Instances, "instance")}");
-                work.Add(app.Operations.Enqueue(() => StartApp(app, progress)));
+                var added = app;
+                work.Add(Enqueue(added, () => StartApp(added, progress)));
                 continue;
             }
             var existing = app;
             existing.ConfigPath = configPath ?? existing.ConfigPath;
             existing.EnvName = envName;
-            work.Add(existing.Operations.Enqueue(() => Reconcile(existing, spec, environment, progress)));
+            work.Add(Enqueue(existing, () => Reconcile(existing, spec, updateEnvironment ? environment : null, progress)));
         }
         if (configPath != null)
         {
@@ -40,35 +42,14 @@ internal sealed partial class Supervisor
         return failed.Count == 0 ? CommandOutcome.Ok() : CommandOutcome.Failed(string.Join("\n", failed));
     }
 
-    /// <summary>`pmx start`: a new app, or an app pmx knows by name started again.</summary>
-    public Task<CommandOutcome> Start(AppSpec spec, IReadOnlyDictionary<string, string> environment, Action<string> progress)
-    {
-        if (_apps.TryGetValue(spec.Name, out var known))
-            return known.Operations.Enqueue(() => StartApp(known, progress));
-        var app = Register(spec, environment, configPath: null);
-        return app.Operations.Enqueue(() => StartApp(app, progress));
-    }
-
-    /// <summary>Starts an app pmx already knows (by name) after a stop.</summary>
-    public Task<CommandOutcome> StartKnown(string name, Action<string> progress) =>
-        ForEachApp(name, app => app.Operations.Enqueue(() => StartApp(app, progress)));
-
-    AppRuntime Register(AppSpec spec, IReadOnlyDictionary<string, string> environment, string? configPath)
-    {
-        var app = new AppRuntime(spec, environment) { ConfigPath = configPath };
-        for (var i = 0; i < spec.Instances; i++) app.Slots.Add(new Slot(i));
-        _apps[spec.Name] = app;
-        ArmTriggers(app);
-        return app;
-    }
-
-    async Task<CommandOutcome> Reconcile(AppRuntime app, AppSpec spec, IReadOnlyDictionary<string, string> environment,
+    /// <param name="newEnvironment">The caller's environment when it asked for it (--update-env), else null.</param>
+    async Task<CommandOutcome> Reconcile(AppRuntime app, AppSpec spec, IReadOnlyDictionary<string, string>? newEnvironment,
         Action<string> progress)
     {
-        var envChanged = !SameEnvironment(app.BaseEnvironment, environment);
+        var envChanged = newEnvironment != null && !SameEnvironment(app.BaseEnvironment, newEnvironment);
         if (AppSpecs.AreEquivalent(app.Spec, spec) && !envChanged)
         {
-            if (app.Slots.All(s => s.Phase == SlotPhase.Running))
+            if (app.Slots.All(s => s.State is SlotState.Online or SlotState.Starting or SlotState.Replacing or SlotState.Backoff))
             {
                 progress($"{app.Name}: unchanged ({Plural(app.Slots.Count, "instance")})");
                 return CommandOutcome.Ok();
@@ -83,19 +64,18 @@ internal sealed partial class Supervisor
         }
         var socketChanged = app.Spec.Port != spec.Port || app.Spec.Host != spec.Host
             || app.Spec.ReusePort != spec.ReusePort || app.Spec.ExecMode != spec.ExecMode;
-        var graceful = spec.ExecMode == ExecMode.Cluster && !socketChanged;
-        app.BaseEnvironment = environment;
-        if (graceful)
+        if (newEnvironment != null) app.BaseEnvironment = newEnvironment;
+        if (!socketChanged && ReloadStrategy.ReloadsInPlace(spec))
         {
             progress($"{app.Name}: config changed; reloading");
-            app.Spec = spec;
+            app.Spec = spec with { Instances = app.Spec.Instances };
             ArmTriggers(app);
             var reloaded = await ReloadApp(app, progress);
             if (reloaded.ExitCode != 0) return reloaded;
             return await ScaleTo(app, spec.Instances, progress);
         }
         progress($"{app.Name}: config changed; restarting");
-        await Task.WhenAll(app.Slots.Select(slot => StopSlot(app, slot, progress)));
+        foreach (var message in await StopSlots(app, app.Slots)) progress(message);
         CloseSockets(app);
         app.Spec = spec;
         ArmTriggers(app);
@@ -106,6 +86,4 @@ internal sealed partial class Supervisor
 
     static bool SameEnvironment(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
-
-    static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

@@ -5,9 +5,9 @@ using Pmx.Schedules;
 namespace Pmx.Supervisor;
 
 // Reloads pmx starts on its own: cron_restart, watch, max_memory_restart. Each goes through the
-// app's OperationQueue like a user's `pmx reload`, so it never interleaves with one, and each is
-// graceful: the replacement is online before the old worker gets kill_signal.
-internal sealed partial class Supervisor
+// app's OperationQueue like a user's `pmx reload`, so it never interleaves with one, and each
+// replaces workers the way a reload of that app does (ReloadStrategy).
+internal sealed partial class AppSupervisor
 {
     static readonly TimeSpan WatchDebounce = TimeSpan.FromMilliseconds(500);
 
@@ -31,16 +31,19 @@ internal sealed partial class Supervisor
         app.WatchDebounce = null;
     }
 
+    /// <summary>The next firing may be months away (LongTimer); each firing arms the one after.</summary>
     void ScheduleCron(AppRuntime app, Cronos.CronExpression expression)
     {
         if (CronSchedule.Until(expression, _time.GetUtcNow()) is not { } wait) return;
-        app.CronTimer = _time.CreateTimer(_ => _loop.Post(() =>
+        LongTimer? timer = null;
+        timer = LongTimer.Start(_time, wait, () => _loop.Post(() =>
         {
-            if (!IsLive(app)) return;
+            if (app.CronTimer != timer || !IsLive(app)) return;
             _log.LogInformation("{App}: cron_restart \"{Cron}\" is due; reloading", app.Name, app.Spec.CronRestart);
             ReloadInBackground(app, "cron_restart");
             ScheduleCron(app, expression);
-        }), null, wait, Timeout.InfiniteTimeSpan);
+        }));
+        app.CronTimer = timer;
     }
 
     /// <summary>Many events arrive for one save (editors write, rename, chmod): reload once they settle.</summary>
@@ -49,12 +52,14 @@ internal sealed partial class Supervisor
         if (!IsLive(app)) return;
         app.LastWatchedChange = path;
         app.WatchDebounce?.Dispose();
-        app.WatchDebounce = _time.CreateTimer(_ => _loop.Post(() =>
+        LongTimer? timer = null;
+        timer = LongTimer.Start(_time, WatchDebounce, () => _loop.Post(() =>
         {
-            if (!IsLive(app)) return;
+            if (app.WatchDebounce != timer || !IsLive(app)) return;
             _log.LogInformation("{App}: {Path} changed; reloading", app.Name, app.LastWatchedChange);
             ReloadInBackground(app, $"watched file {app.LastWatchedChange} changed");
-        }), null, WatchDebounce, Timeout.InfiniteTimeSpan);
+        }));
+        app.WatchDebounce = timer;
     }
 
     /// <summary>max_memory_restart: called after each resource sample; /proc is read once, and only if some app has a limit.</summary>
@@ -66,18 +71,18 @@ internal sealed partial class Supervisor
             if (app.Spec.MaxMemoryRestartBytes is not { } limit || app.Operations.IsBusy) continue;
             foreach (var slot in app.Slots)
             {
-                if (slot.Current is not { State: WorkerState.Online } worker) continue;
+                if (slot.State != SlotState.Online || slot.Current is not { State: WorkerState.Online } worker) continue;
                 groups ??= rssByProcessGroup();
                 var rss = groups.GetValueOrDefault(worker.Pid);
                 if (rss <= limit) continue;
                 var reason = $"memory {SizeValue.Format(rss)} over max_memory_restart {SizeValue.Format(limit)}";
                 _log.LogWarning("{Worker} pid {Pid} uses {Reason}; replacing it", worker.Label, worker.Pid, reason);
                 var target = slot;
-                _ = app.Operations.Enqueue(async () =>
+                _ = Enqueue(app, async () =>
                 {
                     if (!app.Slots.Contains(target) || target.Current != worker) return CommandOutcome.Ok();
                     var failure = await ReloadSlot(app, target, _ => { });
-                    RecordReplacement(target, worker, failure is null ? $"replaced: {reason}" : $"{reason}; replacement failed: {failure}");
+                    RecordExit(target, failure is null ? $"replaced: {reason}" : $"{reason}; replacement failed: {failure}", worker.Uptime(_time.GetUtcNow()));
                     return CommandOutcome.Ok();
                 });
                 break; // one instance at a time per app; the next sample looks again
@@ -85,16 +90,8 @@ internal sealed partial class Supervisor
         }
     }
 
-    void RecordReplacement(Slot slot, Worker old, string reason)
-    {
-        var now = _time.GetUtcNow();
-        slot.LastExit = reason;
-        slot.RecentExits.Enqueue(new Control.ExitRecord(now, reason, old.Uptime(now)));
-        while (slot.RecentExits.Count > 5) slot.RecentExits.Dequeue();
-    }
-
     void ReloadInBackground(AppRuntime app, string why) =>
-        _ = app.Operations.Enqueue(async () =>
+        _ = Enqueue(app, async () =>
         {
             var outcome = await ReloadApp(app, line => _log.LogInformation("{Line}", line));
             if (outcome.ExitCode != 0) _log.LogError("{App}: reload after {Why} failed: {Message}", app.Name, why, outcome.Message);
@@ -102,6 +99,5 @@ internal sealed partial class Supervisor
         });
 
     /// <summary>Still supervised and meant to run: a stopped app is not brought back by a timer or a file.</summary>
-    bool IsLive(AppRuntime app) =>
-        _apps.TryGetValue(app.Name, out var current) && current == app && app.Slots.Any(s => s.Phase == SlotPhase.Running);
+    bool IsLive(AppRuntime app) => IsSupervised(app) && app.Slots.Any(s => s.State is not (SlotState.Stopped or SlotState.Errored));
 }

@@ -1,0 +1,79 @@
+using Pmx.Processes;
+
+namespace Pmx.Supervisor;
+
+// Stopping: stop, delete, down, kill. A stop ends when every worker the slots held has exited
+// (or survived SIGKILL, which is reported); a delete then forgets the app.
+internal sealed partial class AppSupervisor
+{
+    public Task<CommandOutcome> Stop(string target, Action<string> progress) =>
+        ForEachApp(target, app => Enqueue(app, async () =>
+        {
+            foreach (var message in await StopSlots(app, app.Slots)) progress(message);
+            CloseSockets(app);
+            return CommandOutcome.Ok($"{app.Name} stopped");
+        }));
+
+    public Task<CommandOutcome> Delete(string target, Action<string> progress) =>
+        ForEachApp(target, app => Enqueue(app, async () =>
+        {
+            foreach (var message in await StopSlots(app, app.Slots)) progress(message);
+            Forget(app);
+            return CommandOutcome.Ok($"{app.Name} deleted");
+        }));
+
+    /// <summary>Stops slots for good (no restart afterwards); returns the stop policy's sentences once every worker is gone.</summary>
+    async Task<IReadOnlyList<string>> StopSlots(AppRuntime app, IEnumerable<Slot> slots)
+    {
+        var reports = new List<Task<string>>();
+        foreach (var slot in slots.ToList())
+        {
+            Dispatch(app, slot, SlotEvent.Stop);
+            reports.AddRange(slot.View.Workers.Select(w => w.StopReport ?? Task.FromResult($"{w.Label} pid {w.Pid} stopped")));
+        }
+        return await Task.WhenAll(reports);
+    }
+
+    void Forget(AppRuntime app)
+    {
+        _apps.Remove(app.Name);
+        DisarmTriggers(app);
+        CloseSockets(app);
+    }
+
+    /// <summary>
+    /// When no worker of the app will accept on them: a client is then refused at once instead of
+    /// waiting in a queue nobody reads. The next start binds them again.
+    /// </summary>
+    static void CloseSockets(AppRuntime app)
+    {
+        foreach (var slot in app.Slots)
+        {
+            slot.OwnSocket?.Dispose();
+            slot.OwnSocket = null;
+        }
+        app.SharedSocket?.Dispose();
+        app.SharedSocket = null;
+    }
+
+    /// <summary>Stops every app gracefully, in parallel (down, SIGTERM in foreground mode).</summary>
+    public async Task<CommandOutcome> StopEverything(Action<string> progress, Func<AppRuntime, bool>? which = null)
+    {
+        var apps = _apps.Values.Where(a => which is null || which(a)).ToList();
+        await Task.WhenAll(apps.Select(app => app.Operations.Enqueue(async () =>
+        {
+            foreach (var message in await StopSlots(app, app.Slots)) progress(message);
+            if (IsSupervised(app)) Forget(app);
+            return CommandOutcome.Ok();
+        })));
+        return CommandOutcome.Ok(apps.Count == 0 ? "nothing was running" : $"stopped {apps.Count} app{(apps.Count == 1 ? "" : "s")}");
+    }
+
+    /// <summary>SIGKILLs every worker's process group at once (pmx kill).</summary>
+    public void KillEverything()
+    {
+        foreach (var app in _apps.Values)
+            foreach (var slot in app.Slots) Dispatch(app, slot, SlotEvent.Stop);
+        foreach (var worker in _workersByPid.Values) _host.SignalGroup(worker.Pid, SignalNames.SIGKILL);
+    }
+}

@@ -1,0 +1,199 @@
+using Microsoft.Extensions.Logging;
+using Pmx.Config;
+using Pmx.Processes;
+using Pmx.Schedules;
+
+namespace Pmx.Supervisor;
+
+// One worker's life around the slot machine: spawn, readiness, exit, the stop policy.
+// A spawned worker is Launching until it is ready: with wait_ready, until it says READY=1 (sd_notify)
+// or 'ready' (Node IPC) within listen_timeout; without, once it has survived a short start grace.
+// A deadline timer set at spawn enforces both.
+internal sealed partial class AppSupervisor
+{
+    /// <summary>How long to wait for a SIGKILLed process to be reaped before reporting it stuck.</summary>
+    static readonly TimeSpan ReapAfterKillTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Called by the reaper on its own thread for every reaped child (orphans included).</summary>
+    public void OnChildExited(int pid, ExitStatus status) => _loop.Post(() => HandleExit(pid, status));
+
+    /// <summary>Spawns a worker for a slot (the Spawn action only). Null, with the reason, when it could not.</summary>
+    Worker? SpawnWorker(AppRuntime app, Slot slot, out string? failure)
+    {
+        var spec = app.Spec;
+        var label = $"{spec.Name}#{slot.Index}";
+        Worker? worker = null;
+        NotifyChannel? notify = null;
+        try
+        {
+            notify = _plumbing.OpenNotifyChannel(label, m => _loop.Post(() => OnReadiness(worker, m)));
+            var socket = ListenSocketFor(app, slot);
+            var request = new SpawnRequest
+            {
+                Argv = WorkerCommandLine.Argv(spec),
+                WorkingDirectory = spec.Cwd,
+                Environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, notify.Path),
+                ListenSockets = socket is null ? [] : [socket.Handle],
+                ListenFdNames = socket is null ? [] : [spec.Name],
+                NodeIpcChannel = true,
+                KillWhenParentDies = KillWhenParentDies,
+            };
+            var process = _host.Spawn(request);
+            worker = new Worker(app, slot, process.Pid, _time.GetUtcNow());
+            _workersByPid[process.Pid] = worker;
+            worker.Resources.Add(notify.Resource);
+            // The output pipes are not the worker's resources: the log pump keeps reading them after
+            // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
+            _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead);
+            var started = worker;
+            if (process.NodeIpc is { } ipc)
+                worker.Resources.Add(_plumbing.AttachNodeIpc(ipc, m => _loop.Post(() => OnReadiness(started, m))));
+            ArmStartDeadline(worker);
+            _log.LogInformation("{Worker} started as pid {Pid}: {Command}", label, process.Pid, string.Join(' ', request.Argv));
+            failure = null;
+            return worker;
+        }
+        catch (Exception e) when (e is SpawnException or ListenException or IOException or System.Net.Sockets.SocketException)
+        {
+            notify?.Resource.Dispose();
+            _log.LogError("{Worker} cannot start: {Reason}", label, e.Message);
+            failure = e.Message;
+            return null;
+        }
+    }
+
+    IListenSocket? ListenSocketFor(AppRuntime app, Slot slot)
+    {
+        if (app.Spec.ExecMode != ExecMode.Cluster || app.Spec.Port is null) return null;
+        if (app.Spec.ReusePort != ReusePortMode.PerInstance) return app.SharedSocket ??= _plumbing.Listen(app.Spec);
+        if (slot.OwnSocket is { } own) return own;
+        slot.OwnSocket = _plumbing.Listen(app.Spec);
+        SpreadOverOpenSockets(app);
+        return slot.OwnSocket;
+    }
+
+    /// <summary>
+    /// reuse_port = "per_instance": the kernel must send new connections only to sockets a worker
+    /// serves. An errored slot's socket would get 1/N of them forever, to hang unanswered; so it is
+    /// closed (the kernel fills its place in the group with the last member) and the spread is
+    /// redone over the sockets still open. A restart of the slot binds and spreads again.
+    /// </summary>
+    void CloseSocketOfErroredSlot(AppRuntime app, Slot slot)
+    {
+        if (slot.State != SlotState.Errored || slot.OwnSocket is not { } socket) return;
+        slot.OwnSocket = null;
+        socket.Dispose();
+        _log.LogWarning("{App}#{Index} is errored; closed its listening socket so no new connection waits on it", app.Name, slot.Index);
+        try { SpreadOverOpenSockets(app); }
+        catch (ListenException e) { _log.LogError("{Message}", e.Message); }
+    }
+
+    static void SpreadOverOpenSockets(AppRuntime app)
+    {
+        var open = app.Slots.Select(s => s.OwnSocket).OfType<IListenSocket>().ToList();
+        if (open.Count > 0) open[0].SpreadOver(open.Count);
+    }
+
+    /// <summary>Online after the start grace, or failed after listen_timeout without a ready signal.</summary>
+    void ArmStartDeadline(Worker worker)
+    {
+        var spec = worker.App.Spec;
+        var deadline = spec.WaitReady ? spec.ListenTimeout : StartGrace(spec);
+        worker.Resources.Add(LongTimer.Start(_time, deadline, () => _loop.Post(() =>
+        {
+            if (worker.State != WorkerState.Launching) return;
+            if (!spec.WaitReady)
+            {
+                worker.MarkReady(_time.GetUtcNow());
+                Dispatch(worker.App, worker.Slot, new SlotEvent.Ready(worker));
+                return;
+            }
+            _log.LogWarning("{Worker} pid {Pid} sent no ready signal within {Timeout} (listen_timeout); stopping it",
+                worker.Label, worker.Pid, HumanDuration.Format(spec.ListenTimeout));
+            Dispatch(worker.App, worker.Slot, new SlotEvent.ReadyTimedOut(worker));
+        })));
+    }
+
+    static TimeSpan StartGrace(AppSpec spec) => spec.MinUptime < MaxStartGrace ? spec.MinUptime : MaxStartGrace;
+
+    void OnReadiness(Worker? worker, ReadinessMessage message)
+    {
+        if (worker is null || !worker.IsAlive) return;
+        if (message.Status != null) worker.StatusText = message.Status;
+        if (message.IsWatchdogPing) worker.LastWatchdogAt = _time.GetUtcNow();
+        if (message.IsStopping && worker.State != WorkerState.Stopping && worker.AnnouncedStoppingAt is null)
+        {
+            // The app is shutting down on its own; its exit will follow and go through the restart policy.
+            worker.AnnouncedStoppingAt = _time.GetUtcNow();
+            _log.LogInformation("{Worker} pid {Pid} announced STOPPING=1 on its own", worker.Label, worker.Pid);
+        }
+        if (message.IsReady && worker.State == WorkerState.Launching)
+        {
+            worker.MarkReady(_time.GetUtcNow());
+            _log.LogInformation("{Worker} pid {Pid} is ready", worker.Label, worker.Pid);
+            Dispatch(worker.App, worker.Slot, new SlotEvent.Ready(worker));
+        }
+    }
+
+    void HandleExit(int pid, ExitStatus status)
+    {
+        if (!_workersByPid.Remove(pid, out var worker)) return; // an orphan reaped as subreaper/PID 1
+        var now = _time.GetUtcNow();
+        worker.MarkReaped(status);
+        // The leader is gone; anything it left in its process group goes with it.
+        _host.SignalGroup(pid, SignalNames.SIGKILL);
+        _log.LogInformation("{Worker} pid {Pid} {Exit} after {Uptime}", worker.Label, pid, status.Describe(),
+            HumanDuration.Format(worker.Uptime(now)));
+        Dispatch(worker.App, worker.Slot, new SlotEvent.Exited(worker, worker.Uptime(now)));
+    }
+
+    /// <summary>
+    /// The stop policy (hivemind's, per worker): kill_signal to the process group, wait kill_timeout,
+    /// then SIGKILL the group. Returns a sentence for the CLI.
+    /// </summary>
+    async Task<string> StopWorker(AppRuntime app, Worker worker, StopCause cause)
+    {
+        if (!worker.IsAlive) return $"{worker.Label} pid {worker.Pid} had already {worker.Exit?.Describe()}";
+        SignalNames.TryParse(app.Spec.KillSignal, out var signal, out var signalName);
+        var killTimeout = app.Spec.KillTimeout;
+        var began = _time.GetUtcNow();
+        if (worker.State != WorkerState.Stopping)
+        {
+            worker.MarkStopping(cause);
+            ReportUndelivered(worker, _host.SignalGroup(worker.Pid, signal), signalName);
+        }
+        if (!await Completes(worker.Exited, killTimeout))
+        {
+            var message = $"{worker.Label} pid {worker.Pid} still running {HumanDuration.Format(killTimeout)} after {signalName}; sending SIGKILL (it may be ignoring {signalName}, or draining longer than kill_timeout)";
+            _log.LogWarning("{Message}", message);
+            ReportUndelivered(worker, _host.SignalGroup(worker.Pid, SignalNames.SIGKILL), "SIGKILL");
+            if (!await Completes(worker.Exited, ReapAfterKillTimeout))
+            {
+                _log.LogError("{Worker} pid {Pid} survived SIGKILL for {Timeout} (uninterruptible sleep in the kernel?)",
+                    worker.Label, worker.Pid, HumanDuration.Format(ReapAfterKillTimeout));
+                return $"{worker.Label} pid {worker.Pid} did not exit even after SIGKILL";
+            }
+            return $"{message}; {worker.Exit?.Describe()}";
+        }
+        var took = HumanDuration.Format(_time.GetUtcNow() - began);
+        return $"{worker.Label} pid {worker.Pid} {worker.Exit?.Describe()} after {signalName} in {took}";
+    }
+
+    /// <summary>ESRCH means it exited already (its reaping is on the way); EPERM is worth a line in the log, never a crash.</summary>
+    void ReportUndelivered(Worker worker, SignalOutcome outcome, string signalName)
+    {
+        if (outcome is SignalOutcome.Delivered or SignalOutcome.NoSuchProcess) return;
+        _log.LogWarning("{Worker} pid {Pid}: {Signal} not delivered ({Outcome})", worker.Label, worker.Pid, signalName, outcome);
+    }
+
+    /// <summary>True when <paramref name="task"/> completes within <paramref name="timeout"/> (no exception either way).</summary>
+    async Task<bool> Completes(Task task, TimeSpan timeout)
+    {
+        if (task.IsCompleted) return true;
+        using var cancel = new CancellationTokenSource();
+        var delay = LongTimer.Delay(_time, timeout, cancel.Token);
+        var first = await Task.WhenAny(task, delay);
+        cancel.Cancel();
+        return first == task;
+    }
+}
