@@ -13,7 +13,7 @@ internal static class AppKeys
         "autorestart", "max_restarts", "min_uptime", "restart_delay", "exp_backoff_restart_delay",
         "max_memory_restart", "cron_restart", "watch", "ignore_watch", "instance_var",
         "out_file", "error_file", "merge_logs", "log_date_format", "log_max_size", "log_retain",
-        "env",
+        "env", "node_preload",
     ];
 
     static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);

@@ -48,6 +48,8 @@ public sealed record AppSpec
     public string LogDateFormat { get; init; } = "yyyy-MM-dd HH:mm:ss.fff";
     public long LogMaxSizeBytes { get; init; } = 10 * 1024 * 1024;
     public int LogRetain { get; init; } = 5;
+    /// <summary>node_preload: Node workers' TCP listen() goes to the socket pmx owns (DESIGN §11).</summary>
+    public bool NodePreload { get; init; } = true;
     /// <summary>[apps.env] with [apps.env_NAME] applied on top when --env NAME was given.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 }

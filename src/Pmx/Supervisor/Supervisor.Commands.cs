@@ -84,6 +84,7 @@ internal sealed partial class Supervisor
         _apps.Remove(app.Name);
         DisarmTriggers(app);
         CloseSockets(app);
+        _plumbing.ReleaseNodeListens(app.Name); // pm2 branch: sockets bound for the Node preload
     }
 
     /// <summary>Only when no worker of the app will accept on them again (delete, or a restart on a new address).</summary>
