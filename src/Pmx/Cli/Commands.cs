@@ -21,13 +21,17 @@ internal sealed class Commands
     [Command("down")]
     public int Down(string? config = null) => DaemonCommands.Down(config);
 
-    /// <summary>Start a script or command as a new app (everything after -- is its arguments).</summary>
-    /// <param name="script">Script file, executable, or the name of a stopped app.</param>
-    /// <param name="name">Name of the app (default: the script's file name).</param>
-    /// <param name="instances">-i, Number of instances.</param>
+    /// <summary>
+    /// Start a config file's apps (ecosystem.config.js/.json/.yml/.toml), a script or command as a new
+    /// app, or known apps by name or id. PM2's options: -n/--name, -i N|max|-1 (cluster for Node),
+    /// --watch, --ignore-watch, --max-memory-restart, --cron, --no-autorestart, --interpreter,
+    /// --node-args, -o/--output, -e/--error, --merge-logs, --time, --log-date-format, --wait-ready,
+    /// --listen-timeout, --kill-timeout, --cwd, --port, --env NAME, --only NAMES; after -- the app's arguments.
+    /// </summary>
+    /// <param name="target">Config file, script, "command with args", app name, id or 'all'.</param>
     [Command("start")]
-    public int Start(ConsoleAppContext context, [Argument] string script, string? name = null, int instances = 1)
-        => StartCommand.Run(script, name, instances, context.EscapedArguments.ToArray());
+    public int Start(ConsoleAppContext context, [Argument] string target)
+        => StartCommand.Run([target, .. context.EscapedArguments.IsEmpty ? [] : (string[])["--", .. context.EscapedArguments]]);
 
     /// <summary>Stop an app gracefully (kill_signal, then SIGKILL after kill_timeout).</summary>
     /// <param name="target">App name, or 'all'.</param>

@@ -88,6 +88,7 @@ internal static partial class AppSpecReader
             ErrorFile = errorFile,
             MergeLogs = r.Bool("merge_logs") ?? false,
             LogDateFormat = logDateFormat ?? "yyyy-MM-dd HH:mm:ss.fff",
+            Time = r.Bool("time") ?? r.Has("log_date_format"),
             LogMaxSizeBytes = r.Size("log_max_size") ?? 10 * 1024 * 1024,
             LogRetain = r.Int("log_retain", 0, int.MaxValue, "an integer ≥ 0") ?? 5,
             Env = env,
@@ -109,9 +110,12 @@ internal static partial class AppSpecReader
 
     static void RejectUnknownKeys(AppFieldReader r)
     {
+        var notImplemented = r.Table.Keys.Where(Pm2Keys.IsNotImplemented).ToList();
+        if (notImplemented.Count > 0)
+            r.Warn(notImplemented[0], $"{r.Label}: PM2 key{(notImplemented.Count > 1 ? "s" : "")} pmx does not implement, ignored: {string.Join(", ", notImplemented)}");
         foreach (var key in r.Table.Keys)
         {
-            if (AppKeys.IsKnown(key)) continue;
+            if (AppKeys.IsKnown(key) || Pm2Keys.IsNotImplemented(key)) continue;
             var suggestion = AppKeys.Suggest(key);
             r.Error(key, suggestion != null
                 ? $"unknown key '{key}' in {r.Label} (did you mean '{suggestion}'?)"

@@ -22,6 +22,7 @@ public static partial class ConfigLoader
     /// <summary>Reads the file at <paramref name="path"/>; errors name it exactly as given.</summary>
     public static ConfigLoadResult Load(string path, string? envName)
     {
+        if (Pm2ConfigReader.ReadsFormatOf(path)) return Pm2ConfigReader.Load(path, envName);
         byte[] bytes;
         try
         {
@@ -74,8 +75,13 @@ public static partial class ConfigLoader
             return ConfigLoadResult.Failed(new ConfigError(sourceName, Math.Max(1, e.Line ?? 1), Math.Max(1, e.Column ?? 1), null, StripLocation(e.Message)));
         }
 
-        var doc = new ConfigDocument(sourceName, baseDirectory, positions);
-        var apps = ReadApps(doc, root, HeaderPositions(syntax), envName);
+        return Validate(new ConfigDocument(sourceName, baseDirectory, positions), root, HeaderPositions(syntax), envName);
+    }
+
+    /// <summary>The one validation every format goes through; PM2's formats arrive as a model without positions.</summary>
+    internal static ConfigLoadResult Validate(ConfigDocument doc, TomlTable root, List<(int, int)> headers, string? envName)
+    {
+        var apps = ReadApps(doc, root, headers, envName);
         if (doc.Errors.Count == 0) CheckEnvName(doc, apps, root, envName);
         return doc.Errors.Count == 0
             ? new ConfigLoadResult(apps, [], doc.Warnings)
