@@ -23,8 +23,19 @@ internal static class Pm2ConfigReader
 
     public static ConfigLoadResult Load(string path, string? envName)
     {
-        if (Directory.Exists(path)) return Fail(path, $"cannot read '{path}': it is a directory (pass the file itself)");
-        if (!File.Exists(path)) return Fail(path, $"cannot read '{path}': no such file");
+        var (root, failure, warnings) = ReadModel(path);
+        if (failure != null) return failure;
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
+        var doc = new ConfigDocument(path, baseDirectory, new Tomlyn.Serialization.TomlMetadataStore());
+        foreach (var warning in warnings) doc.Warnings.Add($"{path}: warning: {warning}");
+        return WithoutPositions(ConfigLoader.Validate(doc, root, [], envName), path);
+    }
+
+    /// <summary>The file as the model ecosystem.toml parses to, PM2 spellings mapped; `pmx import` prints it.</summary>
+    public static (TomlTable Root, ConfigLoadResult? Failure, List<string> Warnings) ReadModel(string path)
+    {
+        if (Directory.Exists(path)) return (new(), Fail(path, $"cannot read '{path}': it is a directory (pass the file itself)"), []);
+        if (!File.Exists(path)) return (new(), Fail(path, $"cannot read '{path}': no such file"), []);
         object? model;
         try
         {
@@ -37,22 +48,18 @@ internal static class Pm2ConfigReader
         }
         catch (Pm2ConfigException e)
         {
-            return Fail(path, e.Message);
+            return (new(), Fail(path, e.Message), []);
         }
         catch (JsonException e)
         {
-            return Fail(path, $"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: invalid JSON: {e.Message.Split(" Path:")[0]}");
+            return (new(), Fail(path, $"{path}:{(e.LineNumber ?? 0) + 1}:{(e.BytePositionInLine ?? 0) + 1}: invalid JSON: {e.Message.Split(" Path:")[0]}"), []);
         }
         catch (IOException e)
         {
-            return Fail(path, $"cannot read '{path}': {e.Message}");
+            return (new(), Fail(path, $"cannot read '{path}': {e.Message}"), []);
         }
-
         var root = Root(model, out var warnings);
-        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? "/";
-        var doc = new ConfigDocument(path, baseDirectory, new Tomlyn.Serialization.TomlMetadataStore());
-        foreach (var warning in warnings) doc.Warnings.Add($"{path}: warning: {warning}");
-        return WithoutPositions(ConfigLoader.Validate(doc, root, [], envName), path);
+        return (root, null, warnings);
     }
 
     static object? FromJs(string path)

@@ -14,6 +14,9 @@ internal sealed class RequestHandler(Supervisor.Supervisor supervisor, Superviso
         var target = request.Target ?? "all";
         var env = request.Environment ?? new Dictionary<string, string>();
         Supervisor.CommandOutcome outcome;
+        // pm2 branch: restart/reload --update-env take the CLI's environment first.
+        if (request.Args.Contains(Cli.DaemonCommands.UpdateEnvFlag) && request.Environment is { } shellEnvironment)
+            await loop.InvokeAsync(() => supervisor.ReplaceBaseEnvironment(target, shellEnvironment));
         switch (request.Command)
         {
             case "list":

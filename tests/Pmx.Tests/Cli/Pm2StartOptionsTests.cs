@@ -45,3 +45,36 @@ public class Pm2StartOptionsTests
     public async Task ConfigFilesAreRecognisedByPm2sRule(string path, bool isConfig) =>
         await Assert.That(StartCommand.IsConfigFile(path)).IsEqualTo(isConfig);
 }
+
+public class ImportCommandTests
+{
+    [Test]
+    public async Task APm2ConfigBecomesTomlWithUnimplementedKeysAsComments()
+    {
+        var folder = Directory.CreateTempSubdirectory("pmx-import-").FullName;
+        try
+        {
+            var file = Path.Combine(folder, "ecosystem.json");
+            File.WriteAllText(file, """{ "apps": [{ "name": "api", "script": "api.js", "node_args": "--inspect", "vizion": false, "env": { "PORT": 3000 } }] }""");
+            var (root, failure, _) = Pmx.Config.Pm2ConfigReader.ReadModel(file);
+            await Assert.That(failure).IsNull();
+            await Assert.That(ImportCommand.Render(root, file)).IsEqualTo("""
+                # Converted from ecosystem.json by 'pmx import'.
+
+                [[apps]]
+                name = "api"
+                script = "api.js"
+                # not implemented by pmx: vizion = false
+                interpreter_args = "--inspect"
+
+                [apps.env]
+                "PORT" = 3000
+
+                """.Replace("\r\n", "\n"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
