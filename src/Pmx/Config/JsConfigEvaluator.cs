@@ -11,13 +11,16 @@ namespace Pmx.Config;
 internal static class JsConfigEvaluator
 {
     static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+    /// <summary>Precedes the JSON, so whatever the config itself prints (console.log) is not taken for it.</summary>
+    const string Marker = "@@pmx-config@@";
 
     // require() for CommonJS, import() for ES modules (.mjs, or "type": "module" in package.json).
     const string Printer = """
         const file = require('path').resolve(process.argv[1]);
+        const marker = process.argv[2];
         const print = (exported) => {
           const config = exported && exported.__esModule && exported.default !== undefined ? exported.default : exported;
-          process.stdout.write(JSON.stringify(config === undefined ? null : config));
+          process.stdout.write('\n' + marker + JSON.stringify(config === undefined ? null : config));
         };
         const fail = (e) => { process.stderr.write(String(e && e.stack || e) + '\n'); process.exit(1); };
         const viaImport = () => import(require('url').pathToFileURL(file).href).then((m) => print(m.default !== undefined ? m.default : m), fail);
@@ -42,6 +45,7 @@ internal static class JsConfigEvaluator
         start.ArgumentList.Add("-e");
         start.ArgumentList.Add(Printer);
         start.ArgumentList.Add(full);
+        start.ArgumentList.Add(Marker);
         // The preload belongs to workers; a config evaluated from inside one must not use it.
         start.Environment.Remove("NODE_CHANNEL_FD");
         Process process;
@@ -63,12 +67,15 @@ internal static class JsConfigEvaluator
                 return (null, $"node did not finish evaluating {path} within {Timeout.TotalSeconds:0} s (does the file start a server or wait for input? a config file should only export its apps)");
             }
             process.WaitForExit();
-            if (process.ExitCode != 0)
+            // Success is judged by the output, not only the exit code: in the daemon (a reload
+            // re-reads the file) pmx's own reaper may collect node first, and then the code is lost.
+            var at = stdout.Result.LastIndexOf(Marker, StringComparison.Ordinal);
+            if (at < 0)
             {
                 var lines = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 return (null, $"node could not evaluate {path} (exit {process.ExitCode}): {string.Join(" | ", lines.Take(4))}");
             }
-            return (stdout.Result, null);
+            return (stdout.Result[(at + Marker.Length)..], null);
         }
     }
 }

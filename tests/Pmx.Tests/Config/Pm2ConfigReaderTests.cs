@@ -101,6 +101,7 @@ public class Pm2ConfigReaderTests
         using var folder = new TempFolder();
         var file = folder.Write("ecosystem.config.js", """
             const instances = 2 + 2;
+            console.log('configs may print');
             module.exports = { apps: [{ name: 'app', script: 'app.js', instances, exec_mode: 'cluster', wait_ready: true }] };
             """);
         var result = ConfigLoader.Load(file, null);
