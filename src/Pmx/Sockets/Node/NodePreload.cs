@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Pmx.Config;
 
 namespace Pmx.Sockets.Node;
@@ -20,7 +19,7 @@ internal static class NodePreload
     public static string Install(PmxHome home)
     {
         var script = Script();
-        var hash = Convert.ToHexStringLower(SHA256.HashData(script))[..12];
+        var hash = ContentHash(script).ToString("x16");
         var folder = Path.Combine(home.Root, "node");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"preload-{hash}.js");
@@ -29,6 +28,17 @@ internal static class NodePreload
         File.WriteAllBytes(temp, script);
         File.Move(temp, path, overwrite: true);
         return path;
+    }
+
+    /// <summary>
+    /// FNV-1a over the script: a name per content, not a secret. Not SHA256: System.Security.Cryptography
+    /// loads OpenSSL, and a shared glibc mapped into the static pmx corrupts its heap.
+    /// </summary>
+    static ulong ContentHash(ReadOnlySpan<byte> bytes)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in bytes) hash = (hash ^ b) * 1099511628211UL;
+        return hash;
     }
 
     public static byte[] Script()
