@@ -165,6 +165,15 @@ unregister_qemu_binfmt() { # what register_qemu_binfmt printed
   case " $1 " in *" mount "*) umount /proc/sys/fs/binfmt_misc || true ;; esac
 }
 
+# The end-to-end tests run samples/node-express (the seed's express app) under pmx; it needs its
+# npm dependencies. npm ci installs exactly the lockfile's versions, and only when they are missing.
+install_sample_dependencies() {
+  if [ -d samples/node-express/node_modules/express ]; then return; fi
+  command -v npm >/dev/null 2>&1 || { say "npm not found: the seed sample's tests need Node.js and npm (apt-get install nodejs npm)"; exit 1; }
+  say "installing samples/node-express's npm dependencies (npm ci)"
+  (cd samples/node-express && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 case "${1:-build}" in
   build) build ;;
   run)
@@ -176,6 +185,7 @@ case "${1:-build}" in
     build
     build_test_fixtures
     ensure_static_busybox
+    install_sample_dependencies
     say "running the tests"
     dotnet test --solution pmx.slnx -c Release
     ;;

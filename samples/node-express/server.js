@@ -1,20 +1,11 @@
-// The seed's express app with its bugs fixed, and a graceful stop that loses no request.
-//
-// Runs unchanged under pmx, PM2 (cluster mode) or plain `node server.js`:
-//   - Listening: under pmx the socket is already bound and arrives as fd 3 (the systemd
-//     socket-activation protocol: LISTEN_FDS=1), so the app listens on { fd: 3 } and never binds.
-//     Otherwise it listens on PORT (default 8080) and HOST (default: every interface); PM2's
-//     cluster mode needs exactly that, because its primary intercepts `listen(port)`.
-//   - Readiness: `process.send('ready')` once listening, when an IPC channel exists (PM2's
-//     `wait_ready`; pmx offers the same channel through NODE_CHANNEL_FD).
-//   - Graceful stop (SIGINT is PM2's kill signal and pmx's when configured so; SIGTERM too):
-//     1. every further response carries `Connection: close`, so keep-alive clients that send one
-//        more request learn to reconnect elsewhere instead of reusing a socket about to close;
-//     2. keep serving for DRAIN_MS (default 1000 ms, below kill_timeout) so busy keep-alive
-//        clients receive that last response. Node >= 19's server.close() closes idle keep-alive
-//        sockets at once, and a client that reuses one at that moment gets a reset;
-//     3. then server.close(): stop accepting (only this process's copy of a shared listening
-//        socket is closed) and exit once in-flight requests have finished.
+// The benchmark's variant of the seed's app (app.js): the same graceful stop, plus the pid in every
+// answer (so a load generator can tell workers apart) and a slow route. Nothing pmx-specific: it
+// listens on PORT (default 8080) and HOST (default: every interface), and runs unchanged under pmx
+// (whose Node preload serves that listen from the socket pmx owns), PM2's cluster mode, or plain node.
+//   - Readiness: `process.send('ready')` once listening, when an IPC channel exists (wait_ready).
+//   - Graceful stop (SIGINT, PM2's kill signal; SIGTERM too): Connection: close on every further
+//     response, keep serving for DRAIN_MS (default 1000 ms, below kill_timeout), then
+//     server.close() and exit once in-flight requests have finished (DESIGN §10).
 //
 // Routes: GET /          -> "hello world from pid <pid>"
 //         GET /slow?ms=N -> the same after N ms (at most 60000)
@@ -40,17 +31,11 @@ app.get('/slow', (req, res) => {
   setTimeout(() => res.send(`hello world from pid ${process.pid} after ${ms} ms\n`), ms);
 });
 
-// LISTEN_PID names the process the sockets are meant for; a child of this app must not take them.
-const hasActivationSocket =
-  process.env.LISTEN_FDS === '1' &&
-  (!process.env.LISTEN_PID || Number(process.env.LISTEN_PID) === process.pid);
-const where = hasActivationSocket
-  ? { fd: 3 }
-  : { port: Number(process.env.PORT || 8080), host: process.env.HOST || undefined };
+const where = { port: Number(process.env.PORT || 8080), host: process.env.HOST || undefined };
 
 const server = app.listen(where, () => {
   if (process.send) process.send('ready');
-  console.log(`listening on ${hasActivationSocket ? 'fd 3' : `port ${where.port}`}, pid ${process.pid}`);
+  console.log(`listening on port ${where.port}, pid ${process.pid}`);
 });
 
 function stop(signal) {

@@ -11,6 +11,10 @@ if (args.Length > 0 && args[0] == Pmx.Processes.ExecShim.Verb)
 if (args.Length == 1 && args[0] == "daemon")
     return Pmx.Daemon.DaemonHost.RunDetached();
 
+// PM2's `start` options do not fit one method signature; the CLI framework only shows its help.
+if (args.Length > 0 && args[0] == "start" && !args.TakeWhile(a => a != "--").Any(a => a is "-h" or "--help"))
+    return StartCommand.Run(args[1..]);
+
 ConsoleApp.Version = BuildInfo.Version;
 var app = ConsoleApp.Create();
 app.Add<Commands>();

@@ -130,6 +130,7 @@ public class SupervisionTests
             name = "talker"
             script = "{PmxSandbox.TestWorker}"
             args = ["--lines", "50", "--stderr-lines", "3"]
+            time = true
             """);
         await sandbox.PmxOk(ct, "up");
         var outLog = Path.Combine(sandbox.Home, "logs", "talker-0-out.log");

@@ -85,6 +85,7 @@ public partial class TriggerTests
             args = ["--lines", "200000"]
             log_max_size = "1M"
             log_retain = 12
+            time = true
             """);
         await sandbox.PmxOk(ct, "up");
         var logs = Path.Combine(sandbox.Home, "logs");

@@ -22,35 +22,39 @@ internal sealed class Commands
     [Command("down")]
     public int Down(string? config = null) => DaemonCommands.Down(config);
 
-    /// <summary>Start a script or command as a new app (everything after -- is its arguments).</summary>
-    /// <param name="script">Script file, executable, or the name of a stopped app.</param>
-    /// <param name="name">Name of the app (default: the script's file name).</param>
-    /// <param name="instances">-i, Number of instances.</param>
+    /// <summary>
+    /// Start a config file's apps (ecosystem.config.js/.json/.yml/.toml), a script or command as a new
+    /// app, or known apps by name or id. PM2's options: -n/--name, -i N|max|-1 (cluster for Node),
+    /// --watch, --ignore-watch, --max-memory-restart, --cron, --no-autorestart, --interpreter,
+    /// --node-args, -o/--output, -e/--error, --merge-logs, --time, --log-date-format, --wait-ready,
+    /// --listen-timeout, --kill-timeout, --cwd, --port, --env NAME, --only NAMES; after -- the app's arguments.
+    /// </summary>
+    /// <param name="target">Config file, script, "command with args", app name, id or 'all'.</param>
     [Command("start")]
-    public int Start(ConsoleAppContext context, [Argument] string script, string? name = null, int instances = 1)
-        => StartCommand.Run(script, name, instances, context.EscapedArguments.ToArray());
+    public int Start(ConsoleAppContext context, [Argument] string target)
+        => StartCommand.Run([target, .. context.EscapedArguments.IsEmpty ? [] : (string[])["--", .. context.EscapedArguments]]);
 
     /// <summary>Stop an app gracefully (kill_signal, then SIGKILL after kill_timeout).</summary>
-    /// <param name="target">App name, or 'all'.</param>
+    /// <param name="target">App names, or 'all'.</param>
     [Command("stop")]
-    public int Stop([Argument] string target) => DaemonCommands.OnApp("stop", target);
+    public int Stop([Argument] params string[] target) => DaemonCommands.OnApps("stop", target);
 
     /// <summary>Stop then start an app (not graceful; see reload).</summary>
-    /// <param name="target">App name, or 'all'.</param>
-    /// <param name="updateEnv">Give the app this shell's environment (otherwise it keeps the one it started with).</param>
+    /// <param name="target">App names, or 'all'.</param>
+    /// <param name="updateEnv">Take this shell's environment for the app (PM2's --update-env).</param>
     [Command("restart")]
-    public int Restart([Argument] string target, bool updateEnv = false) => DaemonCommands.OnAppUpdatingEnvironment("restart", target, updateEnv);
+    public int Restart(bool updateEnv = false, [Argument] params string[] target) => DaemonCommands.OnApps("restart", target, updateEnv);
 
     /// <summary>Replace every worker of an app one at a time with zero downtime.</summary>
-    /// <param name="target">App name, or 'all'.</param>
-    /// <param name="updateEnv">Give the app this shell's environment (otherwise it keeps the one it started with).</param>
+    /// <param name="target">App names, or 'all'.</param>
+    /// <param name="updateEnv">Take this shell's environment for the app (PM2's --update-env).</param>
     [Command("reload")]
-    public int Reload([Argument] string target = "all", bool updateEnv = false) => DaemonCommands.OnAppUpdatingEnvironment("reload", target, updateEnv);
+    public int Reload(bool updateEnv = false, [Argument] params string[] target) => DaemonCommands.OnApps("reload", target.Length > 0 ? target : ["all"], updateEnv);
 
     /// <summary>Stop an app and forget it.</summary>
-    /// <param name="target">App name, or 'all'.</param>
+    /// <param name="target">App names, or 'all'.</param>
     [Command("delete")]
-    public int Delete([Argument] string target) => DaemonCommands.OnApp("delete", target);
+    public int Delete([Argument] params string[] target) => DaemonCommands.OnApps("delete", target);
 
     /// <summary>Run exactly N instances of an app, or N more (+N) or fewer (-N).</summary>
     /// <param name="app">App name.</param>
@@ -73,19 +77,25 @@ internal sealed class Commands
     [Command("describe")]
     public int Describe([Argument] string name) => DaemonCommands.Describe(name);
 
-    /// <summary>Print the logs of one app or all of them (works with the daemon down).</summary>
+    /// <summary>
+    /// Print the logs of one app or all of them (works with the daemon down). On a terminal it then
+    /// follows new lines, like `pm2 logs`; --nostream, --lines N or a pipe print and exit.
+    /// </summary>
     /// <param name="name">App name (default: every app).</param>
-    /// <param name="lines">Number of lines to print from the end of each file.</param>
-    /// <param name="follow">-f, Keep printing new lines as they arrive.</param>
+    /// <param name="lines">Number of lines to print from the end of each file (default 15).</param>
+    /// <param name="follow">-f, Keep printing new lines as they arrive (even into a pipe).</param>
+    /// <param name="nostream">Print and exit, never follow.</param>
     /// <param name="err">Only stderr.</param>
     /// <param name="out">Only stdout.</param>
     [Command("logs")]
-    public int Logs([Argument] string? name = null, int lines = 15, bool follow = false, bool err = false, bool @out = false)
+    public int Logs([Argument] string? name = null, int? lines = null, bool follow = false, bool nostream = false, bool err = false, bool @out = false)
     {
         using var interrupted = new CancellationTokenSource();
         using var ctrlC = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGINT, ctx => { ctx.Cancel = true; interrupted.Cancel(); });
-        return LogsCommand.Run(name, lines, follow, err, @out, interrupted.Token);
+        // PM2's habit: a bare `logs` on a terminal streams; asking for N lines or piping means "print".
+        var streams = follow || (!nostream && lines is null && Terminal.IsStdoutTty);
+        return LogsCommand.Run(name, lines ?? 15, streams, err, @out, interrupted.Token);
     }
 
     /// <summary>Empty the log files of one app or all of them.</summary>
@@ -123,6 +133,11 @@ internal sealed class Commands
     /// <param name="env">Apply [apps.env_NAME] on top of [apps.env].</param>
     [Command("check")]
     public int Check(string config = "ecosystem.toml", string? env = null) => CheckCommand.Run(config, env);
+
+    /// <summary>Print the ecosystem.toml equivalent of a PM2 config (ecosystem.config.js, .json, .yml); unsupported keys stay as comments.</summary>
+    /// <param name="file">The PM2 config file.</param>
+    [Command("import")]
+    public int Import([Argument] string file) => ImportCommand.Run(file);
 
     /// <summary>Kill the daemon and every worker now (no graceful stop).</summary>
     [Command("kill")]

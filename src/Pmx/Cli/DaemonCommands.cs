@@ -8,14 +8,29 @@ internal static class DaemonCommands
     public static int OnApp(string command, string target, params string[] args) =>
         DaemonConnection.Send(new ControlRequest { Command = command, Target = target, Args = args }, startDaemon: false);
 
-    /// <summary>restart/reload: with --update-env the app gets this shell's environment.</summary>
-    public static int OnAppUpdatingEnvironment(string command, string target, bool updateEnvironment) =>
-        updateEnvironment
-            ? DaemonConnection.Send(new ControlRequest
+    /// <summary>
+    /// PM2's targets: one name, several names, or `all`; one request per name, in order, so each
+    /// prints its own progress. --update-env sends this shell's environment for the apps to take.
+    /// </summary>
+    public static int OnApps(string command, IReadOnlyList<string> targets, bool updateEnv = false)
+    {
+        if (targets.Count == 0)
+        {
+            Console.Error.WriteLine($"pmx: {command} what? Give app names, or 'all'");
+            return ExitCodes.Usage;
+        }
+        var worst = ExitCodes.Ok;
+        foreach (var target in targets.Distinct(StringComparer.Ordinal))
+        {
+            var code = DaemonConnection.Send(new ControlRequest
             {
-                Command = command, Target = target, Args = [UpdateEnvironmentFlag], Environment = DaemonConnection.CurrentEnvironment(),
-            }, startDaemon: false)
-            : OnApp(command, target);
+                Command = command, Target = target, Args = updateEnv ? [UpdateEnvironmentFlag] : [],
+                Environment = updateEnv ? DaemonConnection.CurrentEnvironment() : null,
+            }, startDaemon: false);
+            worst = Math.Max(worst, code);
+        }
+        return worst;
+    }
 
     public const string UpdateEnvironmentFlag = "--update-env";
 

@@ -13,7 +13,7 @@ internal static class AppKeys
         "autorestart", "max_restarts", "min_uptime", "restart_delay", "exp_backoff_restart_delay",
         "max_memory_restart", "cron_restart", "watch", "ignore_watch", "instance_var",
         "out_file", "error_file", "merge_logs", "log_date_format", "log_max_size", "log_retain",
-        "env",
+        "env", "node_preload", "time",
     ];
 
     static readonly HashSet<string> Known = new(All, StringComparer.Ordinal);
@@ -28,7 +28,7 @@ internal static class AppKeys
         ["out"] = "out_file", ["output"] = "out_file",
         ["exec_interpreter"] = "interpreter", ["node_args"] = "interpreter_args",
         ["interpreter_options"] = "interpreter_args", ["combine_logs"] = "merge_logs",
-        ["time"] = "log_date_format", ["instance"] = "instances", ["exec_mode_"] = "exec_mode",
+        ["instance"] = "instances", ["exec_mode_"] = "exec_mode",
     };
 
     public static bool IsKnown(string key) =>

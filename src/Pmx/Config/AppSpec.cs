@@ -46,8 +46,12 @@ public sealed record AppSpec
     public string? ErrorFile { get; init; }
     public bool MergeLogs { get; init; }
     public string LogDateFormat { get; init; } = "yyyy-MM-dd HH:mm:ss.fff";
+    /// <summary>PM2's `time`: log lines carry a timestamp. Off unless asked for (or log_date_format is set), so JSON-lines output stays JSON.</summary>
+    public bool Time { get; init; }
     public long LogMaxSizeBytes { get; init; } = 10 * 1024 * 1024;
     public int LogRetain { get; init; } = 5;
+    /// <summary>node_preload: Node workers' TCP listen() goes to the socket pmx owns (DESIGN §11).</summary>
+    public bool NodePreload { get; init; } = true;
     /// <summary>[apps.env] with [apps.env_NAME] applied on top when --env NAME was given.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 }

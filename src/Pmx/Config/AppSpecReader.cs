@@ -38,7 +38,8 @@ internal static partial class AppSpecReader
         var execMode = ReadChoice(r, "exec_mode", ExecMode.Fork,
             ("fork", ExecMode.Fork), ("cluster", ExecMode.Cluster), ("fork_mode", ExecMode.Fork), ("cluster_mode", ExecMode.Cluster));
         var port = r.Int("port", 1, 65535, "a port number between 1 and 65535");
-        if (execMode == ExecMode.Cluster && port is null && !r.Has("port"))
+        var nodePreload = r.Bool("node_preload") ?? true;
+        if (execMode == ExecMode.Cluster && port is null && !r.Has("port") && !(nodePreload && RunsNode(r, script)))
             r.Error("exec_mode", $"{r.Label} uses exec_mode = \"cluster\" but has no 'port' (cluster instances share the port pmx binds; add port = 8080 or use exec_mode = \"fork\")");
         var host = ReadHost(r);
         var reusePort = ReadChoice(r, "reuse_port", ReusePortMode.Shared,
@@ -88,9 +89,11 @@ internal static partial class AppSpecReader
             ErrorFile = errorFile,
             MergeLogs = r.Bool("merge_logs") ?? false,
             LogDateFormat = logDateFormat ?? "yyyy-MM-dd HH:mm:ss.fff",
+            Time = r.Bool("time") ?? r.Has("log_date_format"),
             LogMaxSizeBytes = r.Size("log_max_size") ?? 10 * 1024 * 1024,
             LogRetain = r.Int("log_retain", 0, AppLimits.MaxLogRetain, $"an integer from 0 to {AppLimits.MaxLogRetain}") ?? 5,
             Env = env,
+            NodePreload = nodePreload,
         };
         if (r.Document.Errors.Count > errorsBefore) return null;
 
@@ -98,11 +101,22 @@ internal static partial class AppSpecReader
         return spec with { Script = resolvedScript, Interpreter = resolvedInterpreter };
     }
 
+    /// <summary>A Node app shares the port its listen() names through the preload, so cluster mode needs no 'port'.</summary>
+    static bool RunsNode(AppFieldReader r, string? script)
+    {
+        var interpreter = r.Table.TryGetValue("interpreter", out var i) ? i as string : null;
+        var program = interpreter ?? ScriptResolution.InferInterpreter(script ?? "") ?? script ?? "";
+        return Path.GetFileName(program) is "node" or "nodejs";
+    }
+
     static void RejectUnknownKeys(AppFieldReader r)
     {
+        var notImplemented = r.Table.Keys.Where(Pm2Keys.IsNotImplemented).ToList();
+        if (notImplemented.Count > 0)
+            r.Warn(notImplemented[0], $"{r.Label}: PM2 key{(notImplemented.Count > 1 ? "s" : "")} pmx does not implement, ignored: {string.Join(", ", notImplemented)}");
         foreach (var key in r.Table.Keys)
         {
-            if (AppKeys.IsKnown(key)) continue;
+            if (AppKeys.IsKnown(key) || Pm2Keys.IsNotImplemented(key)) continue;
             var suggestion = AppKeys.Suggest(key);
             r.Error(key, suggestion != null
                 ? $"unknown key '{key}' in {r.Label} (did you mean '{suggestion}'?)"

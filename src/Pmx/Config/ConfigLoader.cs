@@ -22,6 +22,7 @@ public static partial class ConfigLoader
     /// <summary>Reads the file at <paramref name="path"/>; errors name it exactly as given.</summary>
     public static ConfigLoadResult Load(string path, string? envName)
     {
+        if (Pm2ConfigReader.ReadsFormatOf(path)) return Pm2ConfigReader.Load(path, envName);
         byte[] bytes;
         try
         {
@@ -101,10 +102,13 @@ public static partial class ConfigLoader
     /// without them errors point at line 1.
     /// </summary>
     internal static ConfigLoadResult Validate(TomlTable root, string sourceName, string baseDirectory, string? envName,
-        TomlMetadataStore? positions = null, List<(int Line, int Column)>? headers = null)
+        TomlMetadataStore? positions = null, List<(int Line, int Column)>? headers = null) =>
+        Validate(new ConfigDocument(sourceName, baseDirectory, positions ?? new TomlMetadataStore()), root, headers ?? [], envName);
+
+    /// <summary>The one validation every format goes through; PM2's formats arrive as a model without positions.</summary>
+    internal static ConfigLoadResult Validate(ConfigDocument doc, TomlTable root, List<(int Line, int Column)> headers, string? envName)
     {
-        var doc = new ConfigDocument(sourceName, baseDirectory, positions ?? new TomlMetadataStore());
-        var apps = ReadApps(doc, root, headers ?? [], envName);
+        var apps = ReadApps(doc, root, headers, envName);
         if (doc.Errors.Count == 0) CheckEnvName(doc, apps, root, envName);
         return doc.Errors.Count == 0
             ? new ConfigLoadResult(apps, [], doc.Warnings)

@@ -81,8 +81,10 @@ internal sealed class DaemonHost
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
         using var pump = new OutputPump();
+        using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, Sockets.Node.NodePreload.Install(_home),
+            message => log.LogWarning("{Message}", message));
         var supervisor = new Supervisor.AppSupervisor(new LinuxProcessHost(Environment.ProcessPath!),
-            new WorkerPlumbing(logs, pump, _home.NotifyDirectory, message => log.LogWarning("{Message}", message)), TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
+            plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var reaper = new ChildReaper(supervisor.OnChildExited);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
         var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions

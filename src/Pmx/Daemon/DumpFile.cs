@@ -59,6 +59,8 @@ internal static class DumpFile
         if (s.ErrorFile is { } errorFile) Key(toml, "error_file", TomlString.Quote(errorFile));
         Key(toml, "merge_logs", Bool(s.MergeLogs));
         Key(toml, "log_date_format", TomlString.Quote(s.LogDateFormat));
+        Key(toml, "time", Bool(s.Time));
+        Key(toml, "node_preload", Bool(s.NodePreload));
         Key(toml, "log_max_size", s.LogMaxSizeBytes.ToString(CultureInfo.InvariantCulture));
         Key(toml, "log_retain", Int(s.LogRetain));
         // The environment the workers really got: the starting CLI's, then the app's own on top.

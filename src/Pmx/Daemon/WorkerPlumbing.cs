@@ -3,24 +3,29 @@ using Microsoft.Win32.SafeHandles;
 using Pmx.Config;
 using Pmx.Logs;
 using Pmx.Sockets;
+using Pmx.Sockets.Node;
 using Pmx.Supervisor;
 
 namespace Pmx.Daemon;
 
 /// <summary>The real sockets, log pipes and readiness channels around each worker.</summary>
-internal sealed class WorkerPlumbing : IWorkerPlumbing
+internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
 {
     readonly LogRouter _logs;
     readonly OutputPump _pump;
     readonly string _notifyDirectory;
+    readonly string _nodePreloadPath;
     readonly Action<string> _warn;
+    readonly NodeListenSockets _nodeListens = new();
 
     /// <param name="notifyDirectory">Where the workers' sd_notify sockets go; emptied of a previous daemon's.</param>
-    public WorkerPlumbing(LogRouter logs, OutputPump pump, string notifyDirectory, Action<string> warn)
+    /// <param name="nodePreloadPath">The preload script Node workers get through NODE_OPTIONS.</param>
+    public WorkerPlumbing(LogRouter logs, OutputPump pump, string notifyDirectory, string nodePreloadPath, Action<string> warn)
     {
         _logs = logs;
         _pump = pump;
         _notifyDirectory = notifyDirectory;
+        _nodePreloadPath = nodePreloadPath;
         _warn = warn;
         NotifySocket.PrepareDirectory(notifyDirectory);
     }
@@ -40,6 +45,13 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing
         return new NotifyChannel(socket.Path, socket);
     }
 
-    public IDisposable AttachNodeIpc(Socket channel, Action<ReadinessMessage> onMessage) =>
-        NodeIpcReader.Attach(channel, onMessage);
+    public IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage) =>
+        NodeIpcReader.Attach(channel, onMessage, new NodeListenResponder(_nodeListens, spec, _warn));
+
+    public void AddNodePreload(AppSpec spec, IDictionary<string, string> environment) =>
+        NodePreload.AddTo(environment, spec, _nodePreloadPath);
+
+    public void ReleaseNodeListens(string appName) => _nodeListens.Release(appName);
+
+    public void Dispose() => _nodeListens.Dispose();
 }

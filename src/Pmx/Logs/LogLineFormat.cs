@@ -17,15 +17,19 @@ internal sealed class LogLineFormat
 
     readonly string _dateFormat;
     readonly TimeProvider _time;
+    readonly bool _stamped;
 
-    public LogLineFormat(string? dateFormat, TimeProvider? time = null)
+    /// <param name="stamped">PM2's `time`: without it a line is written as the app wrote it.</param>
+    public LogLineFormat(string? dateFormat, TimeProvider? time = null, bool stamped = true)
     {
+        _stamped = stamped;
         _time = time ?? TimeProvider.System;
         _dateFormat = IsUsable(dateFormat) ? dateFormat! : DefaultDateFormat;
     }
 
     public byte[] Format(ReadOnlySpan<byte> line)
     {
+        if (!_stamped) return [.. line, (byte)'\n'];
         Span<byte> stamp = stackalloc byte[128];
         if (!_time.GetLocalNow().TryFormat(stamp, out var stampLength, _dateFormat, CultureInfo.InvariantCulture))
             stampLength = 0; // a format producing over 128 bytes: keep the line, lose the stamp

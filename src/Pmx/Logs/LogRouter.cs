@@ -17,7 +17,7 @@ internal sealed class LogRouter(PmxHome home, Stream? foreground = null, TimePro
     public (ILineSink Out, ILineSink Err) CreateSinks(AppSpec app, int instance)
     {
         var paths = LogPaths.For(app, instance, home);
-        var format = new LogLineFormat(app.LogDateFormat, time);
+        var format = new LogLineFormat(app.Time ? app.LogDateFormat : null, time, stamped: app.Time);
         return (Sink(paths.Out), Sink(paths.Err));
 
         ILineSink Sink(string path)

@@ -6,7 +6,8 @@ namespace Pmx.Sockets;
 /// <summary>
 /// Reads Node's IPC channel (NODE_CHANNEL_FD, serialization "json"): newline-delimited JSON, several
 /// messages per read possible. `process.send('ready')` arrives as the line "ready" (with quotes).
-/// Node's internal {"cmd":"NODE_…"} messages are ignored. The channel stays open for the worker's
+/// Node's internal {"cmd":"NODE_…"} messages are ignored; the preload's listen requests go to the
+/// responder (Node/NodeListenResponder.cs), which answers on the same channel. The channel stays open for the worker's
 /// whole life: closing it makes Node emit 'disconnect', which many apps treat as "exit now".
 /// </summary>
 internal sealed class NodeIpcReader : IDisposable
@@ -17,14 +18,14 @@ internal sealed class NodeIpcReader : IDisposable
 
     NodeIpcReader(Socket socket) => _socket = socket;
 
-    public static NodeIpcReader Attach(Socket socket, Action<Supervisor.ReadinessMessage> onMessage)
+    public static NodeIpcReader Attach(Socket socket, Action<Supervisor.ReadinessMessage> onMessage, Node.NodeListenResponder? listens = null)
     {
         var reader = new NodeIpcReader(socket);
-        _ = reader.ReadLoop(onMessage);
+        _ = reader.ReadLoop(onMessage, listens);
         return reader;
     }
 
-    async Task ReadLoop(Action<Supervisor.ReadinessMessage> onMessage)
+    async Task ReadLoop(Action<Supervisor.ReadinessMessage> onMessage, Node.NodeListenResponder? listens)
     {
         var buffer = new byte[8192];
         var pending = new StringBuilder();
@@ -41,11 +42,13 @@ internal sealed class NodeIpcReader : IDisposable
                     var line = pending.ToString(0, newline).Trim();
                     pending.Remove(0, newline + 1);
                     // Readiness is said once; a worker repeating it in a loop must not flood the supervisor's queue.
-                    if (IsReady(line) && !_hasSaidReady)
+                    if (IsReady(line))
                     {
+                        if (_hasSaidReady) continue;
                         _hasSaidReady = true;
                         onMessage(new(true, false, null));
                     }
+                    else listens?.TryAnswer(line, _socket);
                 }
                 // A peer that never sends a newline must not grow the buffer without bound.
                 if (pending.Length > 1 << 20) pending.Clear();

@@ -38,6 +38,8 @@ internal sealed class TcpListenSocket : IListenSocket
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // "::" means every address, IPv4 too, as in Node; .NET would make it IPv6-only.
+            if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
             // SO_REUSEPORT only through the raw call: the typed API rejects option 15 (feasibility §4d).
             socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
             socket.Bind(new IPEndPoint(address, spec.Port ?? 0));

@@ -39,6 +39,7 @@ internal sealed partial class AppSupervisor
         _apps.Remove(app.Name);
         DisarmTriggers(app);
         CloseSockets(app);
+        _plumbing.ReleaseNodeListens(app.Name);
     }
 
     /// <summary>

@@ -28,11 +28,13 @@ internal sealed partial class AppSupervisor
         {
             notify = _plumbing.OpenNotifyChannel(label, m => _loop.Post(() => OnReadiness(worker, m)));
             var socket = ListenSocketFor(app, slot);
+            var environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, notify.Path);
+            _plumbing.AddNodePreload(spec, environment);
             var request = new SpawnRequest
             {
                 Argv = WorkerCommandLine.Argv(spec),
                 WorkingDirectory = spec.Cwd,
-                Environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, notify.Path),
+                Environment = environment,
                 ListenSockets = socket is null ? [] : [socket.Handle],
                 ListenFdNames = socket is null ? [] : [spec.Name],
                 NodeIpcChannel = true,
@@ -47,7 +49,7 @@ internal sealed partial class AppSupervisor
             _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead);
             var started = worker;
             if (process.NodeIpc is { } ipc)
-                worker.Resources.Add(_plumbing.AttachNodeIpc(ipc, m => _loop.Post(() => OnReadiness(started, m))));
+                worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(started, m))));
             ArmStartDeadline(worker);
             _log.LogInformation("{Worker} started as pid {Pid}: {Command}", label, process.Pid, string.Join(' ', request.Argv));
             failure = null;

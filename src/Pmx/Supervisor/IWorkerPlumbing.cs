@@ -35,7 +35,12 @@ internal interface IWorkerPlumbing
     /// <summary>Takes ownership of the pipes: reads them until EOF, then closes them.</summary>
     void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr);
     NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage);
-    IDisposable AttachNodeIpc(Socket channel, Action<ReadinessMessage> onMessage);
+    /// <summary>Reads the worker's Node IPC channel: readiness, and the Node preload's listen requests for <paramref name="spec"/>'s app.</summary>
+    IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage);
+    /// <summary>NODE_OPTIONS --require of pmx's Node preload, unless the app turned it off (node_preload = false).</summary>
+    void AddNodePreload(AppSpec spec, IDictionary<string, string> environment);
+    /// <summary>The app is gone: close the sockets bound for its Node workers' listen() calls.</summary>
+    void ReleaseNodeListens(string appName);
 }
 
 internal sealed class ListenException(string message) : Exception(message);

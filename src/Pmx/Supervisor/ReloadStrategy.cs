@@ -14,5 +14,10 @@ internal static class ReloadStrategy
     public const string StopThenStartNote =
         "fork mode: stopped then started; for zero-downtime reloads use exec_mode = \"cluster\" with port";
 
-    public static bool ReloadsInPlace(AppSpec spec) => spec.ExecMode == ExecMode.Cluster && spec.Port is not null;
+    /// <summary>
+    /// A Node app under pmx's preload listens on a socket pmx owns even in fork mode or without a
+    /// port key, so it too can be replaced in place.
+    /// </summary>
+    public static bool ReloadsInPlace(AppSpec spec) =>
+        (spec.ExecMode == ExecMode.Cluster && spec.Port is not null) || Sockets.Node.NodePreload.Covers(spec);
 }

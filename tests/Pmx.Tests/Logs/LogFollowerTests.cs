@@ -70,7 +70,7 @@ public class LogFollowerTests
         const int lineCount = 100_000;
         using var temp = new TempHome();
         var path = temp.LogPath("f-0-out.log");
-        var app = new AppSpec { Name = "f", Script = "/bin/true", Cwd = "/", LogMaxSizeBytes = 256 * 1024, LogRetain = 3 };
+        var app = new AppSpec { Name = "f", Script = "/bin/true", Cwd = "/", LogMaxSizeBytes = 256 * 1024, LogRetain = 3, Time = true };
         using var router = new LogRouter(temp.Home);
         var (outSink, _) = router.CreateSinks(app, 0);
         await router.WhenWritten().WaitAsync(ct);

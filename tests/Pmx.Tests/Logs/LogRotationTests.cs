@@ -14,7 +14,7 @@ public class LogRotationTests
         using var router = new LogRouter(temp.Home);
         using var pump = new OutputPump();
         // Retain enough files for every line (200k lines ≈ 6.5 MB with timestamps): nothing may be lost.
-        var app = new AppSpec { Name = "seq", Script = "/bin/true", Cwd = "/", LogMaxSizeBytes = 1024 * 1024, LogRetain = 10 };
+        var app = new AppSpec { Name = "seq", Script = "/bin/true", Cwd = "/", LogMaxSizeBytes = 1024 * 1024, LogRetain = 10, Time = true };
         var (outSink, _) = router.CreateSinks(app, 0);
         var pipe = new TestPipe();
         var watcher = new ClosedSignal(outSink);
@@ -51,7 +51,7 @@ public class LogRotationTests
     {
         using var temp = new TempHome();
         using var router = new LogRouter(temp.Home);
-        var app = new AppSpec { Name = "r", Script = "/bin/true", Cwd = "/", LogMaxSizeBytes = 100, LogRetain = 3 };
+        var app = new AppSpec { Name = "r", Script = "/bin/true", Cwd = "/", LogMaxSizeBytes = 100, LogRetain = 3, Time = true };
         var (outSink, _) = router.CreateSinks(app, 0);
         for (var n = 0; n < 200; n++) outSink.OnLine(Encoding.ASCII.GetBytes($"line {n:D4} {new string('x', 40)}"));
         await router.WhenWritten().WaitAsync(ct);
@@ -70,7 +70,7 @@ public class LogRotationTests
     {
         using var temp = new TempHome();
         using var router = new LogRouter(temp.Home);
-        var app = new AppSpec { Name = "t", Script = "/bin/true", Cwd = "/" };
+        var app = new AppSpec { Name = "t", Script = "/bin/true", Cwd = "/", Time = true };
         var (outSink, _) = router.CreateSinks(app, 0);
         outSink.OnLine(Encoding.ASCII.GetBytes(new string('x', 5000)));
         await router.WhenWritten().WaitAsync(ct);

@@ -6,7 +6,7 @@ namespace Pmx.Tests.Logs;
 
 public class LogRouterTests
 {
-    static AppSpec App(string name, int instances = 1) => new() { Name = name, Script = "/bin/true", Cwd = "/", Instances = instances };
+    static AppSpec App(string name, int instances = 1, bool time = true) => new() { Name = name, Script = "/bin/true", Cwd = "/", Instances = instances, Time = time };
 
     static readonly FixedTime Clock = new(new DateTimeOffset(2026, 11, 25, 4, 20, 1, 123, TimeSpan.Zero));
 
@@ -21,12 +21,23 @@ public class LogRouterTests
     }
 
     [Test, Timeout(30_000)]
+    public async Task LinesCarryNoTimestampUnlessTheAppAsksForOne(CancellationToken ct)
+    {
+        using var temp = new TempHome();
+        using var router = new LogRouter(temp.Home, time: Clock);
+        var (outSink, _) = router.CreateSinks(App("jsonl", time: false), 0);
+        outSink.OnLine("{\"level\":\"info\"}"u8);
+        await router.WhenWritten().WaitAsync(ct);
+        await Assert.That(File.ReadAllText(temp.LogPath("jsonl-0-out.log"))).IsEqualTo("{\"level\":\"info\"}\n");
+    }
+
+    [Test, Timeout(30_000)]
     public async Task EachLineIsPrefixedWithItsTimestampInTheAppsDateFormat(CancellationToken ct)
     {
         using var temp = new TempHome();
         using var router = new LogRouter(temp.Home, time: Clock);
-        var (outSink, errSink) = router.CreateSinks(App("web"), 0);
-        var (customOut, _) = router.CreateSinks(App("api") with { LogDateFormat = "HH:mm" }, 0);
+        var (outSink, errSink) = router.CreateSinks(App("web") with { Time = true }, 0);
+        var (customOut, _) = router.CreateSinks(App("api") with { LogDateFormat = "HH:mm", Time = true }, 0);
         outSink.OnLine("hello"u8);
         errSink.OnLine("oops"u8);
         customOut.OnLine("short"u8);

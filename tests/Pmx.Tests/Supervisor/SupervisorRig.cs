@@ -124,7 +124,11 @@ internal sealed class FakePlumbing : IWorkerPlumbing
         return new NotifyChannel("@fake/" + workerLabel, new Nothing());
     }
 
-    public IDisposable AttachNodeIpc(Socket channel, Action<ReadinessMessage> onMessage) => new Nothing();
+    public IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage) => new Nothing();
+
+    public void AddNodePreload(AppSpec spec, IDictionary<string, string> environment) { }
+
+    public void ReleaseNodeListens(string appName) { }
 
     /// <summary>The readiness channel of the Nth spawned worker (spawn order).</summary>
     public void SendReady(int spawnIndex)

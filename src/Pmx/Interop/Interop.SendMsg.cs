@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+
+namespace Pmx.Interop;
+
+internal static unsafe partial class Interop
+{
+    const int SolSocketLevel = 1;   // SOL_SOCKET
+    const int ScmRights = 1;        // SCM_RIGHTS
+    const int MsgNoSignal = 0x4000; // MSG_NOSIGNAL: a worker that has gone is EPIPE, not SIGPIPE
+
+    /// <summary>struct msghdr of LP64 Linux (x86_64 and aarch64 share the layout).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    struct MessageHeader
+    {
+        public void* Name;
+        public uint NameLength;
+        public IoVector* Vectors;
+        public nuint VectorCount;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    struct IoVector
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    /// <summary>
+    /// sendmsg(2). Returns the number of bytes sent, or -1 with errno set (EAGAIN when the
+    /// socket's buffer is full, EPIPE when the peer closed it).
+    /// </summary>
+    [LibraryImport(Libc, EntryPoint = "sendmsg", SetLastError = true)]
+    private static partial nint sendmsg(SafeHandle socket, MessageHeader* message, int flags);
+
+    /// <summary>
+    /// Sends <paramref name="data"/> on a connected AF_UNIX stream socket with <paramref name="fd"/>
+    /// attached as SCM_RIGHTS: the receiver gets its own descriptor for the same open socket, tied
+    /// to the first byte of the data. Returns the bytes sent or -1 (errno in <see cref="LastError"/>).
+    /// </summary>
+    internal static nint SendWithDescriptor(SafeHandle socket, ReadOnlySpan<byte> data, int fd)
+    {
+        // CMSG_SPACE(sizeof(int)) = 24 on LP64: a 16-byte cmsghdr, the int, padding to 8.
+        const int HeaderSize = 16, ControlSpace = 24;
+        byte* control = stackalloc byte[ControlSpace];
+        new Span<byte>(control, ControlSpace).Clear();
+        *(nuint*)control = HeaderSize + sizeof(int);
+        *(int*)(control + 8) = SolSocketLevel;
+        *(int*)(control + 12) = ScmRights;
+        *(int*)(control + HeaderSize) = fd;
+        fixed (byte* bytes = data)
+        {
+            var vector = new IoVector { Base = bytes, Length = (nuint)data.Length };
+            var header = new MessageHeader { Vectors = &vector, VectorCount = 1, Control = control, ControlLength = ControlSpace };
+            return sendmsg(socket, &header, MsgNoSignal);
+        }
+    }
+}
