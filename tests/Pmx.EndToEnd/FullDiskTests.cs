@@ -72,12 +72,14 @@ public class FullDiskTests
             sandbox.WriteConfig($"""
                 [[apps]]
                 name = "chatty"
+                time = true
                 script = "/bin/sh"
                 interpreter = "none"
                 args = ["-c", "{ChattyScript}"]
 
                 [[apps]]
                 name = "steady"
+                time = true
                 script = "{PmxSandbox.TestWorker}"
                 """);
             return (mount, sandbox);

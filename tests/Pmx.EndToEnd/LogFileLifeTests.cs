@@ -12,6 +12,7 @@ public class LogFileLifeTests
         sandbox.WriteConfig($"""
             [[apps]]
             name = "ticker"
+            time = true
             script = "/bin/sh"
             interpreter = "none"
             args = ["-c", "{TickEvery20ms}"]
@@ -37,6 +38,7 @@ public class LogFileLifeTests
         sandbox.WriteConfig($"""
             [[apps]]
             name = "watched"
+            time = true
             script = "/bin/sh"
             interpreter = "none"
             args = ["-c", "{TickEvery20ms}"]

@@ -43,6 +43,20 @@ internal sealed class DaemonHost
     public static int RunForeground(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>> startApps) =>
         new DaemonHost(PmxHome.FromEnvironment(), foreground: true).Run(startApps);
 
+    /// <summary>The Node preload's path; null (Node apps then bind their own ports) when it cannot be written, e.g. on a full disk.</summary>
+    string? InstallNodePreload(ILogger log)
+    {
+        try
+        {
+            return Sockets.Node.NodePreload.Install(_home);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.LogWarning("cannot write the Node preload under {Home} ({Reason}); Node apps started now bind their own ports", _home.Root, e.Message);
+            return null;
+        }
+    }
+
     int Run(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>>? startApps)
     {
         // An inherited SIG_IGN for SIGCHLD would make the kernel reap our workers and lose their exit codes.
@@ -81,7 +95,7 @@ internal sealed class DaemonHost
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
         using var pump = new OutputPump();
-        using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, Sockets.Node.NodePreload.Install(_home),
+        using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, InstallNodePreload(log),
             message => log.LogWarning("{Message}", message));
         var supervisor = new Supervisor.AppSupervisor(new LinuxProcessHost(Environment.ProcessPath!),
             plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };

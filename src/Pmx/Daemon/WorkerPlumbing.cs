@@ -14,13 +14,13 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
     readonly LogRouter _logs;
     readonly OutputPump _pump;
     readonly string _notifyDirectory;
-    readonly string _nodePreloadPath;
+    readonly string? _nodePreloadPath;
     readonly Action<string> _warn;
     readonly NodeListenSockets _nodeListens = new();
 
     /// <param name="notifyDirectory">Where the workers' sd_notify sockets go; emptied of a previous daemon's.</param>
     /// <param name="nodePreloadPath">The preload script Node workers get through NODE_OPTIONS.</param>
-    public WorkerPlumbing(LogRouter logs, OutputPump pump, string notifyDirectory, string nodePreloadPath, Action<string> warn)
+    public WorkerPlumbing(LogRouter logs, OutputPump pump, string notifyDirectory, string? nodePreloadPath, Action<string> warn)
     {
         _logs = logs;
         _pump = pump;
@@ -48,8 +48,10 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
     public IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage) =>
         NodeIpcReader.Attach(channel, onMessage, new NodeListenResponder(_nodeListens, spec, _warn));
 
-    public void AddNodePreload(AppSpec spec, IDictionary<string, string> environment) =>
-        NodePreload.AddTo(environment, spec, _nodePreloadPath);
+    public void AddNodePreload(AppSpec spec, IDictionary<string, string> environment)
+    {
+        if (_nodePreloadPath != null) NodePreload.AddTo(environment, spec, _nodePreloadPath);
+    }
 
     public void ReleaseNodeListens(string appName) => _nodeListens.Release(appName);
 

@@ -74,9 +74,10 @@ internal sealed partial class AppSupervisor
                 cancel.Cancel(); // the deadline's timer, if still pending
             }
             var now = _time.GetUtcNow();
-            var young = slots.Where(s => s.State == SlotState.Online && s.Current!.Uptime(now) < app.Spec.MinUptime).ToList();
+            var stable = StabilityWait(app.Spec);
+            var young = slots.Where(s => s.State == SlotState.Online && s.Current!.Uptime(now) < stable).ToList();
             if (young.Count == 0 || now >= deadline) break;
-            var settle = young.Max(s => app.Spec.MinUptime - s.Current!.Uptime(now));
+            var settle = young.Max(s => stable - s.Current!.Uptime(now));
             await LongTimer.Delay(_time, settle < deadline - now ? settle : deadline - now, CancellationToken.None);
         }
         var failures = new List<string>();
@@ -93,7 +94,16 @@ internal sealed partial class AppSupervisor
 
     static bool IsSettled(Slot slot) => slot.State is SlotState.Online or SlotState.Errored or SlotState.Stopped;
 
-    static TimeSpan StartWindow(AppSpec spec) => (spec.WaitReady ? spec.ListenTimeout : StartGrace(spec)) + spec.MinUptime + RestartSlack;
+    static TimeSpan StartWindow(AppSpec spec) => (spec.WaitReady ? spec.ListenTimeout : StartGrace(spec)) + StabilityWait(spec) + RestartSlack;
+
+    /// <summary>
+    /// How long a start waits for a new worker to prove stable: min_uptime, but never more than a
+    /// few seconds, so `min_uptime = "1200h"` does not hold the CLI for weeks. A later crash still
+    /// counts as unstable for the restart policy and shows in `pmx list`.
+    /// </summary>
+    static TimeSpan StabilityWait(AppSpec spec) => spec.MinUptime < MaxStabilityWait ? spec.MinUptime : MaxStabilityWait;
+
+    static readonly TimeSpan MaxStabilityWait = TimeSpan.FromSeconds(5);
 
     static string WhyNotOnline(AppRuntime app, Slot slot, TimeSpan window)
     {
