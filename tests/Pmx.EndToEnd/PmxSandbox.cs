@@ -69,7 +69,7 @@ public sealed class PmxSandbox : IAsyncDisposable
         using var doc = JsonDocument.Parse(result.Stdout);
         return doc.RootElement.EnumerateArray().Select(e => new ListedInstance(
             e.GetProperty("name").GetString()!, e.GetProperty("instance").GetInt32(), e.GetProperty("pid").GetInt32(),
-            e.GetProperty("status").GetString()!, e.GetProperty("restarts").GetInt32())).ToList();
+            e.GetProperty("status").GetString()!, e.GetProperty("restarts").GetInt32(), e.GetProperty("id").GetInt32())).ToList();
     }
 
     public static string TestWorker => PmxBinary.TestWorker;
@@ -124,4 +124,4 @@ public sealed class PmxSandbox : IAsyncDisposable
     }
 }
 
-public sealed record ListedInstance(string Name, int Instance, int Pid, string Status, int Restarts);
+public sealed record ListedInstance(string Name, int Instance, int Pid, string Status, int Restarts, int Id = -1);

@@ -67,7 +67,8 @@ sealed class HttpServer
         }
         catch (SocketException e)
         {
-            error = $"cannot listen: {e.Message} ({e.SocketErrorCode}). Is fd 3 a listening socket, or is the port taken?";
+            var where = flags.Port is int taken && !InheritedFds.HasListenFd(output.Pid) ? $" on 127.0.0.1:{taken}" : "";
+            error = $"cannot listen{where}: {e.Message} ({e.SocketErrorCode}). Is fd 3 a listening socket, or is the port taken?";
             return null;
         }
         output.Line($"listening on {listener.LocalEndPoint} ({origin})");

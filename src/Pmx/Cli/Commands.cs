@@ -35,24 +35,24 @@ internal sealed class Commands
         => StartCommand.Run([target, .. context.EscapedArguments.IsEmpty ? [] : (string[])["--", .. context.EscapedArguments]]);
 
     /// <summary>Stop an app gracefully (kill_signal, then SIGKILL after kill_timeout).</summary>
-    /// <param name="target">App names, or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
     [Command("stop")]
     public int Stop([Argument] params string[] target) => DaemonCommands.OnApps("stop", target);
 
     /// <summary>Stop then start an app (not graceful; see reload).</summary>
-    /// <param name="target">App names, or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
     /// <param name="updateEnv">Take this shell's environment for the app (PM2's --update-env).</param>
     [Command("restart")]
     public int Restart(bool updateEnv = false, [Argument] params string[] target) => DaemonCommands.OnApps("restart", target, updateEnv);
 
     /// <summary>Replace every worker of an app one at a time with zero downtime.</summary>
-    /// <param name="target">App names, or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
     /// <param name="updateEnv">Take this shell's environment for the app (PM2's --update-env).</param>
     [Command("reload")]
     public int Reload(bool updateEnv = false, [Argument] params string[] target) => DaemonCommands.OnApps("reload", target.Length > 0 ? target : ["all"], updateEnv);
 
     /// <summary>Stop an app and forget it.</summary>
-    /// <param name="target">App names, or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
     [Command("delete")]
     public int Delete([Argument] params string[] target) => DaemonCommands.OnApps("delete", target);
 
@@ -73,7 +73,7 @@ internal sealed class Commands
     public int Monit() => MonitCommand.Run();
 
     /// <summary>Show everything pmx knows about one app.</summary>
-    /// <param name="name">App name.</param>
+    /// <param name="name">App name, or an id from 'pmx list'.</param>
     [Command("describe")]
     public int Describe([Argument] string name) => DaemonCommands.Describe(name);
 

@@ -88,7 +88,7 @@ internal static class ListRenderer
         return
         [
             row.Name,
-            row.Instance.ToString(CultureInfo.InvariantCulture),
+            row.Id.ToString(CultureInfo.InvariantCulture),
             running ? row.Pid.ToString(CultureInfo.InvariantCulture) : NotRunning,
             StatusWord(row.Status),
             running ? FormatUptime(row.UptimeMs) : NotRunning,

@@ -72,7 +72,7 @@ internal static class StartCommand
             return false;
         if (target == "all") return true;
         return DaemonConnection.Query(new ControlRequest { Command = "list" }) is { } known
-            && known.Processes?.Any(p => p.Name == target) == true;
+            && known.Processes?.Any(p => p.Name == target || p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == target) == true;
     }
 
     static int StartScript(string target, Pm2StartOptions options)

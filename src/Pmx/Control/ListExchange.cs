@@ -11,7 +11,7 @@ namespace Pmx.Control;
 /// Why: `pmx list` runs on every keystroke of a deploy script, and in a Native AOT process the
 /// serializer's first use costs more than the whole exchange. Building its metadata (converters,
 /// property tables, attribute lookups through reflection) was about 1 ms of `pmx list`; this reads
-/// the eight fields the table shows, and `--json` prints the daemon's `processes` array as sent.
+/// the fields the table shows, and `--json` prints the daemon's `processes` array as sent.
 /// </remarks>
 internal static class ListExchange
 {
@@ -96,7 +96,7 @@ internal static class ListExchange
         string? name = null;
         int? instance = null;
         ProcessStatus? status = null;
-        int pid = 0, restarts = 0;
+        int pid = 0, restarts = 0, id = 0;
         long uptimeMs = 0, memoryBytes = 0;
         double cpuPercent = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -105,6 +105,7 @@ internal static class ListExchange
             reader.Read();
             if (field.SequenceEqual("name"u8)) name = reader.GetString();
             else if (field.SequenceEqual("instance"u8)) instance = reader.GetInt32();
+            else if (field.SequenceEqual("id"u8)) id = reader.GetInt32();
             else if (field.SequenceEqual("pid"u8)) pid = reader.GetInt32();
             else if (field.SequenceEqual("status"u8)) status = ProcessStatusWords.Parse(reader.GetString());
             else if (field.SequenceEqual("restarts"u8)) restarts = reader.GetInt32();
@@ -116,7 +117,7 @@ internal static class ListExchange
         if (name is null || instance is null || status is null) throw new JsonException("a process lacks name, instance or status");
         return new ProcessInfo
         {
-            Name = name, Instance = instance.Value, Pid = pid, Status = status.Value, Restarts = restarts,
+            Name = name, Instance = instance.Value, Id = id, Pid = pid, Status = status.Value, Restarts = restarts,
             UptimeMs = uptimeMs, CpuPercent = cpuPercent, MemoryBytes = memoryBytes,
         };
     }

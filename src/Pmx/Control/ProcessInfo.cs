@@ -47,4 +47,7 @@ internal sealed record ProcessInfo
 
     /// <summary>The last STATUS= the app sent over sd_notify; null when it sent none.</summary>
     public string? StatusText { get; init; }
+
+    /// <summary>PM2's pm_id: unique across apps for the daemon's life (the `id` column); `pmx restart 3` takes it.</summary>
+    public int Id { get; init; }
 }

@@ -11,7 +11,10 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
     public async Task Handle(ControlRequest request, IControlResponder responder, CancellationToken ct)
     {
         void Progress(string line) => _ = responder.Progress(line);
-        var target = request.Target ?? "all";
+        // PM2's numeric ids (`pmx restart 3`) name the app whose instance has that id.
+        var target = request.Target is { } named && request.Command != "list"
+            ? await loop.InvokeAsync(() => Task.FromResult(supervisor.ResolveTarget(named)))
+            : request.Target ?? "all";
         var env = request.Environment ?? new Dictionary<string, string>();
         // The caller's environment replaces an app's only on request (PM2's --update-env).
         var updateEnv = request.Args.Contains(Cli.DaemonCommands.UpdateEnvironmentFlag);

@@ -56,7 +56,7 @@ internal sealed partial class AppSupervisor
         app.Spec = app.Spec with { Instances = target };
         if (target > from)
         {
-            var added = Enumerable.Range(from, target - from).Select(i => new Slot(i)).ToList();
+            var added = Enumerable.Range(from, target - from).Select(NewSlot).ToList();
             app.Slots.AddRange(added);
             var outcome = await StartSlots(app, added, progress, SlotEvent.Start);
             if (outcome.ExitCode != 0) return CommandOutcome.Failed($"scale {app.Name} to {target}: {outcome.Message}");

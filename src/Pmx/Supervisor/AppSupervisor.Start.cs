@@ -36,7 +36,7 @@ internal sealed partial class AppSupervisor
     AppRuntime Register(AppSpec spec, IReadOnlyDictionary<string, string> environment, string? configPath)
     {
         var app = new AppRuntime(spec, environment) { ConfigPath = configPath };
-        for (var i = 0; i < spec.Instances; i++) app.Slots.Add(new Slot(i));
+        for (var i = 0; i < spec.Instances; i++) app.Slots.Add(NewSlot(i));
         _apps[spec.Name] = app;
         ArmTriggers(app);
         return app;

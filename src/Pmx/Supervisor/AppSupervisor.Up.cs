@@ -80,7 +80,7 @@ internal sealed partial class AppSupervisor
         app.Spec = spec;
         ArmTriggers(app);
         app.Slots.Clear();
-        for (var i = 0; i < spec.Instances; i++) app.Slots.Add(new Slot(i));
+        for (var i = 0; i < spec.Instances; i++) app.Slots.Add(NewSlot(i));
         return await StartApp(app, progress);
     }
 

@@ -22,7 +22,7 @@ internal sealed partial class AppSupervisor
         var w = slot.Current is { IsAlive: true } live ? live : null;
         return new ProcessInfo
         {
-            Name = app.Name, Instance = slot.Index, Pid = w?.Pid ?? 0, Status = slot.Status, Restarts = slot.Restarts,
+            Name = app.Name, Instance = slot.Index, Id = slot.Id, Pid = w?.Pid ?? 0, Status = slot.Status, Restarts = slot.Restarts,
             UptimeMs = w is null ? 0 : (long)w.Uptime(_time.GetUtcNow()).TotalMilliseconds,
             CpuPercent = Math.Round(w?.Cpu.Percent ?? 0, 1), MemoryBytes = w?.Cpu.MemoryBytes ?? 0,
             ExecMode = app.Spec.ExecMode, Port = app.Spec.Port, StartedAt = w?.StartedAt,

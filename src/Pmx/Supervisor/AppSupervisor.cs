@@ -34,6 +34,7 @@ internal sealed partial class AppSupervisor
     readonly Dictionary<int, Worker> _workersByPid = [];
     readonly Queue<(AppRuntime App, Slot Slot, SlotEvent Event)> _events = new();
     bool _isDispatching;
+    int _nextSlotId;
 
     public AppSupervisor(IProcessHost host, IWorkerPlumbing plumbing, TimeProvider time, ILogger log, SupervisorLoop loop)
     {
@@ -130,6 +131,19 @@ internal sealed partial class AppSupervisor
         var failed = outcomes.Where(o => o.ExitCode != 0).ToList();
         if (failed.Count > 0) return new CommandOutcome(failed.Max(o => o.ExitCode), string.Join("\n", failed.Select(o => o.Message)));
         return CommandOutcome.Ok(string.Join("\n", outcomes.Select(o => o.Message).Where(m => m != null)));
+    }
+
+    /// <summary>A slot for instance <paramref name="index"/> with the next daemon-wide id.</summary>
+    Slot NewSlot(int index) => new(index, _nextSlotId++);
+
+    /// <summary>
+    /// PM2's numeric targets: "3" names the app whose instance has id 3 (`pmx list`'s id column).
+    /// An app actually named "3" wins; anything else is returned as it is.
+    /// </summary>
+    public string ResolveTarget(string target)
+    {
+        if (_apps.ContainsKey(target) || !int.TryParse(target, System.Globalization.NumberStyles.None, null, out var id)) return target;
+        return _apps.Values.FirstOrDefault(a => a.Slots.Any(s => s.Id == id))?.Name ?? target;
     }
 
     CommandOutcome UnknownApp(string name)

@@ -32,8 +32,11 @@ internal interface IWorkerPlumbing
 {
     /// <summary>Binds host:port for an app. Throws ListenException with a message a user can act on.</summary>
     IListenSocket Listen(AppSpec spec);
-    /// <summary>Takes ownership of the pipes: reads them until EOF, then closes them.</summary>
-    void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr);
+    /// <summary>
+    /// Takes ownership of the pipes: reads them until EOF, then closes them. <paramref name="onAddressInUse"/>
+    /// gets the first stderr line that says a port is taken (EADDRINUSE), on the pump's thread.
+    /// </summary>
+    void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse);
     NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage);
     /// <summary>Reads the worker's Node IPC channel: readiness, and the Node preload's listen requests for <paramref name="spec"/>'s app.</summary>
     IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage);

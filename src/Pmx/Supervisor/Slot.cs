@@ -6,11 +6,14 @@ namespace Pmx.Supervisor;
 /// Instance number N of an app: keeps its identity (logs, socket, restart count) across workers.
 /// Its life is SlotMachine's: only AppSupervisor.Dispatch changes View.
 /// </summary>
-internal sealed class Slot(int index)
+/// <param name="id">PM2's pm_id: daemon-wide, given in creation order, never reused while the daemon lives.</param>
+internal sealed class Slot(int index, int id)
 {
     readonly List<(Func<Slot, bool> IsDone, TaskCompletionSource Done)> _waiters = [];
 
     public int Index { get; } = index;
+    /// <summary>The number `pmx list` shows and `pmx restart 3` takes (unlike Index, unique across apps).</summary>
+    public int Id { get; } = id;
     public SlotView View { get; private set; } = SlotView.Initial;
     public SlotState State => View.State;
     /// <summary>The worker that serves (or is starting to serve) this slot.</summary>

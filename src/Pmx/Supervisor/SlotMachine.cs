@@ -102,9 +102,10 @@ internal static class SlotMachine
     static RecordExit Record(Exited x) => new(Describe(x.Worker), x.Uptime);
 
     /// <summary>What `list` shows as the last exit.</summary>
-    public static string Describe(Worker worker) => worker.StopCause == StopCause.MissedReadiness
+    public static string Describe(Worker worker) => (worker.StopCause == StopCause.MissedReadiness
         ? "no ready signal within listen_timeout"
-        : worker.Exit?.Describe() ?? "exited";
+        : worker.Exit?.Describe() ?? "exited")
+        + (worker.AddressInUseLine is { } line ? "; " + AddressInUseHint.For(line) : "");
 
     /// <summary>The replacement is online: it becomes current, and only now does the old worker get kill_signal.</summary>
     static SlotStep Promote(SlotView slot)

@@ -41,6 +41,8 @@ internal sealed class Worker
     /// <summary>Log pipes, readiness sockets: released when the worker is reaped.</summary>
     public List<IDisposable> Resources { get; } = [];
     public CpuMeter Cpu { get; } = new();
+    /// <summary>The stderr line in which the worker said its port was taken (EADDRINUSE); null if it has not.</summary>
+    public string? AddressInUseLine { get; set; }
 
     public string Label => $"{AppName}#{Instance}";
     public bool IsAlive => State != WorkerState.Exited;

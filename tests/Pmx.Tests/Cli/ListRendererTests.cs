@@ -7,21 +7,21 @@ public class ListRendererTests
 {
     static readonly IReadOnlyList<ProcessInfo> Rows =
     [
-        new() { Name = "web", Instance = 0, Pid = 4242, Status = ProcessStatus.Online, Restarts = 0, UptimeMs = 12_000, CpuPercent = 0.25, MemoryBytes = 13_002_342 },
-        new() { Name = "web", Instance = 1, Pid = 4250, Status = ProcessStatus.Launching, Restarts = 12, UptimeMs = 300, CpuPercent = 101.5, MemoryBytes = 2_147_483_648 },
-        new() { Name = "queue-worker", Instance = 0, Pid = 0, Status = ProcessStatus.Errored, Restarts = 15 },
+        new() { Name = "web", Instance = 0, Id = 3, Pid = 4242, Status = ProcessStatus.Online, Restarts = 0, UptimeMs = 12_000, CpuPercent = 0.25, MemoryBytes = 13_002_342 },
+        new() { Name = "web", Instance = 1, Id = 4, Pid = 4250, Status = ProcessStatus.Launching, Restarts = 12, UptimeMs = 300, CpuPercent = 101.5, MemoryBytes = 2_147_483_648 },
+        new() { Name = "queue-worker", Instance = 0, Id = 12, Pid = 0, Status = ProcessStatus.Errored, Restarts = 15 },
     ];
 
     [Test]
-    public async Task TableAlignsEveryColumnAndShowsDashesForInstancesWithoutAProcess()
+    public async Task TableAlignsEveryColumnShowsTheDaemonWideIdAndDashesForInstancesWithoutAProcess()
     {
         var table = ListRenderer.RenderTable(Rows, colour: false);
 
         await Assert.That(table).IsEqualTo(
             "NAME          ID  PID   STATUS     UPTIME  RESTARTS  CPU     MEMORY\n" +
-            "web           0   4242  online     12s     0         0.3%    12.4 MB\n" +
-            "web           1   4250  launching  0s      12        101.5%  2.0 GB\n" +
-            "queue-worker  0   -     errored    -       15        -       -\n");
+            "web           3   4242  online     12s     0         0.3%    12.4 MB\n" +
+            "web           4   4250  launching  0s      12        101.5%  2.0 GB\n" +
+            "queue-worker  12  -     errored    -       15        -       -\n");
     }
 
     [Test]
@@ -30,7 +30,7 @@ public class ListRendererTests
         var table = ListRenderer.RenderTable(Rows, colour: true);
         var lines = table.Split('\n');
 
-        await Assert.That(lines[1]).IsEqualTo("web           0   4242  \e[32monline\e[0m     12s     0         0.3%    12.4 MB");
+        await Assert.That(lines[1]).IsEqualTo("web           3   4242  \e[32monline\e[0m     12s     0         0.3%    12.4 MB");
         await Assert.That(lines[3]).Contains("\e[31merrored\e[0m");
         await Assert.That(lines[0]).DoesNotContain("\e[");
     }
@@ -54,6 +54,7 @@ public class ListRendererTests
         var json = ListRenderer.RenderJson(Rows);
 
         await Assert.That(json).StartsWith("""[{"name":"web","instance":0,"pid":4242,"status":"online",""");
+        await Assert.That(json).Contains("\"status_text\":null,\"id\":3}");
         await Assert.That(json.TrimEnd('\n')).DoesNotContain("\n");
         await Assert.That(json).EndsWith("]\n");
         await Assert.That(ListRenderer.RenderJson([])).IsEqualTo("[]\n");

@@ -96,7 +96,7 @@ public class ControlJsonTests
         [
             new()
             {
-                Name = "web", Instance = 1, Pid = 4242, Status = ProcessStatus.Online, Restarts = 2,
+                Name = "web", Instance = 1, Id = 5, Pid = 4242, Status = ProcessStatus.Online, Restarts = 2,
                 UptimeMs = 61_000, CpuPercent = 0.5, MemoryBytes = 13_002_342, ExecMode = ExecMode.Cluster, Port = 8080,
                 StartedAt = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero), LastExit = "killed by SIGKILL", StatusText = "serving",
             },
@@ -106,8 +106,8 @@ public class ControlJsonTests
         var json = JsonSerializer.Serialize(rows, ControlJsonContext.Default.IReadOnlyListProcessInfo);
 
         await Assert.That(json).IsEqualTo(
-            """[{"name":"web","instance":1,"pid":4242,"status":"online","restarts":2,"uptime_ms":61000,"cpu_percent":0.5,"memory_bytes":13002342,"exec_mode":"cluster","port":8080,"started_at":"2025-01-02T03:04:05+00:00","last_exit":"killed by SIGKILL","status_text":"serving"},""" +
-            """{"name":"job","instance":0,"pid":0,"status":"stopped","restarts":0,"uptime_ms":0,"cpu_percent":0,"memory_bytes":0,"exec_mode":"fork","port":null,"started_at":null,"last_exit":null,"status_text":null}]""");
+            """[{"name":"web","instance":1,"pid":4242,"status":"online","restarts":2,"uptime_ms":61000,"cpu_percent":0.5,"memory_bytes":13002342,"exec_mode":"cluster","port":8080,"started_at":"2025-01-02T03:04:05+00:00","last_exit":"killed by SIGKILL","status_text":"serving","id":5},""" +
+            """{"name":"job","instance":0,"pid":0,"status":"stopped","restarts":0,"uptime_ms":0,"cpu_percent":0,"memory_bytes":0,"exec_mode":"fork","port":null,"started_at":null,"last_exit":null,"status_text":null,"id":0}]""");
     }
 
     [Test]

@@ -10,10 +10,10 @@ public class ListExchangeTests
 {
     static readonly IReadOnlyList<ProcessInfo> Rows =
     [
-        new() { Name = "web", Instance = 0, Pid = 4242, Status = ProcessStatus.Online, Restarts = 1, UptimeMs = 12_000, CpuPercent = 0.25,
+        new() { Name = "web", Instance = 0, Id = 7, Pid = 4242, Status = ProcessStatus.Online, Restarts = 1, UptimeMs = 12_000, CpuPercent = 0.25,
                 MemoryBytes = 13_002_342, ExecMode = Pmx.Config.ExecMode.Cluster, Port = 8080, StartedAt = DateTimeOffset.UnixEpoch,
                 StatusText = "serving \"all\" <requests> é" },
-        new() { Name = "queue-worker", Instance = 1, Pid = 0, Status = ProcessStatus.Errored, Restarts = 15, LastExit = "exited 3" },
+        new() { Name = "queue-worker", Instance = 1, Id = 9, Pid = 0, Status = ProcessStatus.Errored, Restarts = 15, LastExit = "exited 3" },
     ];
 
     static byte[] ResultLine(IReadOnlyList<ProcessInfo>? processes, int exitCode = 0, string? message = null) =>

@@ -11,7 +11,7 @@ public class SlotMachineTests
     static readonly AppSpec Spec = SupervisorRig.ClusterApp();
     static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     readonly AppRuntime _app = new(Spec, new Dictionary<string, string>());
-    readonly Slot _slot = new(0);
+    readonly Slot _slot = new(0, id: 0);
     int _nextPid = 100;
 
     Worker NewWorker() => new(_app, _slot, _nextPid++, Now);

@@ -116,7 +116,11 @@ internal sealed class FakePlumbing : IWorkerPlumbing
 
     public IListenSocket Listen(AppSpec spec) => new FakeSocket();
 
-    public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr) { }
+    public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse) =>
+        AddressInUseReporters.Add(onAddressInUse);
+
+    /// <summary>Each spawned worker's EADDRINUSE callback, in spawn order (as the pump would call it).</summary>
+    public List<Action<string>> AddressInUseReporters { get; } = [];
 
     public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage)
     {

@@ -1,0 +1,45 @@
+using Pmx.Supervisor;
+
+namespace Pmx.Tests.Supervisor;
+
+/// <summary>PM2's pm_id: daemon-wide instance ids, shown by `pmx list` and taken as targets.</summary>
+public class SlotIdTests
+{
+    static readonly TimeSpan Grace = AppSupervisor.MaxStartGrace;
+
+    [Test, Timeout(10_000)]
+    public async Task IdsAreGivenInCreationOrderAcrossAppsAndNeverReusedAfterAScaleDown(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var up = rig.Up(SupervisorRig.App("web", instances: 2), SupervisorRig.App("api", instances: 1));
+        await rig.Advance(Grace);
+        await up;
+        var before = await rig.List();
+
+        var down = rig.Run(s => s.Scale("web", "1", _ => { }));
+        await rig.Settle();
+        await rig.Exit(before.Single(r => r.Name == "web" && r.Instance == 1).Pid, Pmx.Processes.ExitStatus.Exited(0));
+        await down;
+        var up2 = rig.Run(s => s.Scale("web", "2", _ => { }));
+        await rig.Advance(Grace);
+        await up2;
+        var after = await rig.List();
+
+        await Assert.That(before.Select(r => $"{r.Name}#{r.Instance}={r.Id}")).IsEquivalentTo(["api#0=2", "web#0=0", "web#1=1"], CollectionOrdering.Matching);
+        await Assert.That(after.Where(r => r.Name == "web").Select(r => $"{r.Instance}={r.Id}")).IsEquivalentTo(["0=0", "1=3"], CollectionOrdering.Matching);
+    }
+
+    [Test, Timeout(10_000)]
+    public async Task ANumericTargetNamesTheAppWhoseInstanceHasThatIdAndAnythingElsePassesThrough(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var up = rig.Up(SupervisorRig.App("web", instances: 2), SupervisorRig.App("api", instances: 1), SupervisorRig.App("7", instances: 1));
+        await rig.Advance(Grace);
+        await up;
+
+        var resolved = await rig.Loop.InvokeAsync(() => Task.FromResult(new[] { "0", "1", "2", "7", "42", "web", "all", "-1" }
+            .Select(rig.Supervisor.ResolveTarget).ToArray()));
+
+        await Assert.That(resolved).IsEquivalentTo(["web", "web", "api", "7", "42", "web", "all", "-1"], CollectionOrdering.Matching);
+    }
+}
