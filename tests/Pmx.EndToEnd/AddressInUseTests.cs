@@ -27,6 +27,7 @@ public class AddressInUseTests
         var hint = $"port {port} is already in use (EADDRINUSE) — another instance or program holds it; run the app in exec_mode = \"cluster\"";
         await Assert.That(up.ExitCode).IsEqualTo(1);
         await Assert.That(up.Stdout + up.Stderr).Contains(hint);
+        await Assert.That(up.Stdout + up.Stderr).Contains($"it printed: testworker: cannot listen on 127.0.0.1:{port}: ");
         await Assert.That(describe.Stdout).Contains(hint);
         await Assert.That(File.ReadAllText(sandbox.DaemonLog)).Contains($"clash#0: port {port} is already in use (EADDRINUSE)");
     }

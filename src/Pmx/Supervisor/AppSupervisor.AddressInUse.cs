@@ -11,6 +11,7 @@ internal sealed partial class AppSupervisor
         if (worker.AddressInUseLine != null) return;
         var recorded = SlotMachine.Describe(worker);
         worker.AddressInUseLine = line;
+        worker.Slot.AddressInUseLine = line;
         _log.LogWarning("{Worker}: {Hint} (stderr: {Line})", worker.Label, AddressInUseHint.For(line), line);
         // The pump may deliver the line after the reaper reported the exit: amend the exit already recorded.
         if (worker.IsAlive || worker.Slot.LastExit != recorded) return;

@@ -109,6 +109,7 @@ internal sealed partial class AppSupervisor
     {
         var label = $"{app.Name}#{slot.Index}";
         var last = slot.LastExit ?? "no exit recorded";
+        if (slot.AddressInUseLine is { } printed && last.Contains("(EADDRINUSE)", StringComparison.Ordinal)) last += $"; it printed: {printed}";
         return slot.State switch
         {
             SlotState.Errored when slot.View.UnstableExits > 0 =>

@@ -21,6 +21,8 @@ internal sealed class Slot(int index, int id)
     public Worker? Incoming => View.Incoming;
     public int Restarts => View.Restarts;
     public string? LastExit { get; set; }
+    /// <summary>The last EADDRINUSE line a worker of this slot printed, quoted by a failed start.</summary>
+    public string? AddressInUseLine { get; set; }
     /// <summary>The last few exits, newest last, for `pmx describe`.</summary>
     public Queue<ExitRecord> RecentExits { get; } = new();
     public IDisposable? BackoffTimer { get; set; }

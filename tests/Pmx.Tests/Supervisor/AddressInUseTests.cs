@@ -1,4 +1,5 @@
 using Pmx.Processes;
+using Pmx.Supervisor;
 
 namespace Pmx.Tests.Supervisor;
 
@@ -22,6 +23,28 @@ public class AddressInUseTests
             + "run the app in exec_mode = \"cluster\" (pmx shares one socket) or set port = and accept the socket pmx passes (fd 3)");
         await rig.Advance(TimeSpan.FromMinutes(2));
         _ = up;
+    }
+
+    [Test, Timeout(10_000)]
+    public async Task AStartThatCrashLoopsOnEaddrinuseQuotesTheLineAndNamesThePort(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var up = rig.Up(SupervisorRig.App() with { MaxRestarts = 2 });
+        await rig.Settle();
+        for (var launch = 0; launch < 10; launch++)
+        {
+            var spawned = rig.Host.Spawned;
+            if (spawned.Count <= launch) break;
+            rig.Plumbing.AddressInUseReporters[launch](NodeLine);
+            await rig.Settle();
+            await rig.Exit(spawned[launch], ExitStatus.Exited(1));
+            await rig.Advance(RestartPolicy.CrashLoopFloor);
+        }
+        var outcome = await up;
+
+        await Assert.That(outcome.ExitCode).IsEqualTo(1);
+        await Assert.That(outcome.Message).Contains("(last: exited 1; port 8080 is already in use (EADDRINUSE)");
+        await Assert.That(outcome.Message).Contains("; it printed: " + NodeLine);
     }
 
     [Test, Timeout(10_000)]
