@@ -34,6 +34,9 @@ public class PidReuseTests
         await Assert.That(await children.ExitOf(worker.Pid, ct)).IsEqualTo(ExitStatus.Exited(0));
 
         var impostor = await StartProcessWithPid(children, worker.Pid, ct);
+        // Processes elsewhere on the machine (the end-to-end tests run alongside) may keep taking
+        // the number: that says nothing about pmx, so the test cannot run rather than fails.
+        if (impostor < 0) Skip.Test($"could not get pid {worker.Pid} back in 50 attempts (a busy machine)");
         try
         {
             await Assert.That(ProcFs.ProcessGroup(impostor)).IsEqualTo(worker.Pid);
@@ -53,7 +56,8 @@ public class PidReuseTests
 
     /// <summary>
     /// A session (and group) leader with exactly <paramref name="pid"/>, made by telling the kernel
-    /// the last pid it handed out. Other processes on the machine may take the number first: retry.
+    /// the last pid it handed out. Other processes on the machine may take the number first: retry,
+    /// then give up with -1.
     /// </summary>
     static async Task<int> StartProcessWithPid(ChildProcesses children, int pid, CancellationToken ct)
     {
@@ -70,7 +74,7 @@ public class PidReuseTests
                 Pmx.Interop.Interop.kill(started, SignalNames.SIGKILL);
                 await children.ExitOf(started, ct);
             }
-            throw new InvalidOperationException($"could not get pid {pid} back in 50 attempts (a busy machine?)");
+            return -1;
         }
         finally
         {
