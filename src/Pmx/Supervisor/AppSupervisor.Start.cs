@@ -48,6 +48,8 @@ internal sealed partial class AppSupervisor
     /// <summary>How many slots a start dispatches before letting the loop answer anything else.</summary>
     const int SpawnBatch = 32;
 
+    SupervisorLife _life = SupervisorLife.Supervising;
+
     async Task<CommandOutcome> StartSlots(AppRuntime app, IReadOnlyList<Slot> slots, Action<string> progress, SlotEvent start)
     {
         var starting = slots.ToList();
@@ -58,6 +60,7 @@ internal sealed partial class AppSupervisor
             // `list` and `kill` waiting in its queue get their turn (issue 11). Yield posts the rest
             // behind them, on this loop (its SynchronizationContext).
             if (i > 0 && i % SpawnBatch == 0) await Task.Yield();
+            if (_life == SupervisorLife.Killed) break; // the kill let in stopped everything; spawn no ghost after it
             Dispatch(app, starting[i], start);
         }
         var failures = await AwaitOnline(app, starting, progress, wasOnline);

@@ -32,4 +32,25 @@ public class ManyInstancesTests
         await Assert.That(outcome.ExitCode).IsEqualTo(0);
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(instances);
     }
+
+    [Test, Timeout(30_000)]
+    public async Task AKillSentWhileThousandsOfInstancesStartEndsTheStartWithNoSpawnAfterIt(CancellationToken ct)
+    {
+        const int instances = 2000;
+        using var rig = new SupervisorRig();
+        Task<int>? kill = null;
+        rig.Host.OnSpawn = () => kill ??= rig.Loop.InvokeAsync(() =>
+        {
+            rig.Supervisor.KillEverything();
+            return Task.FromResult(rig.Host.Spawned.Count);
+        });
+
+        _ = rig.Up(SupervisorRig.App(instances: instances));
+        await rig.Settle();
+        var spawnedAtKill = await kill!;
+        await rig.Settle(); // a start going on after the kill would spawn within these rounds
+
+        await Assert.That(spawnedAtKill).IsLessThan(instances);
+        await Assert.That(rig.Host.Spawned.Count).IsEqualTo(spawnedAtKill);
+    }
 }
