@@ -42,7 +42,7 @@ internal static class DaemonConnection
         }
         catch (ControlProtocolException e)
         {
-            Console.Error.WriteLine("pmx: " + e.Message);
+            PrintMessage(ExitCodes.Failure, e.Message); // the message may already start with "pmx:"
             return ExitCodes.Failure;
         }
     }

@@ -61,18 +61,38 @@ internal static class ControlClient
 
     static byte[] Exchange(string socketPath, byte[] requestLine, Func<byte[], bool> isResult)
     {
+        var command = CommandOf(requestLine);
+        var deadlines = ClientDeadlines.For(command);
         using var socket = NewSocket(socketPath);
+        // Kernel timeouts on the blocking socket (SO_SNDTIMEO also bounds a Unix-socket connect
+        // whose listener's backlog is full, SO_RCVTIMEO each read): no timer thread needed.
+        socket.SendTimeout = (int)deadlines.Connect.TotalMilliseconds;
+        if (deadlines.Answer is { } answer) socket.ReceiveTimeout = (int)answer.TotalMilliseconds;
         try { socket.Connect(ControlSocket.EndPoint(socketPath)); }
+        catch (SocketException e) when (IsTimeout(e))
+        {
+            throw new ControlProtocolException($"pmx: the daemon at {socketPath} did not accept the connection within {ClientDeadlines.Describe(deadlines.Connect)}; " +
+                                               $"it may be stuck — see {DaemonLogNextTo(socketPath)}.", e);
+        }
         catch (SocketException e) { throw ConnectFailure(e, socketPath); }
         using var stream = new NetworkStream(socket, ownsSocket: false);
         try { stream.Write(requestLine); }
-        catch (IOException) { /* as in SendAsync: read what the daemon sent before it hung up */ }
+        catch (IOException) { /* as in SendAsync: read what the daemon sent before it hung up (or the read's deadline says it is stuck) */ }
 
         var reader = new JsonLineReader(stream, ControlProtocol.MaxLineBytes);
-        while (ReadLine(reader, socketPath) is { } line)
+        while (ReadLine(reader, socketPath, command, deadlines) is { } line)
             if (isResult(line)) return line;
         throw ClosedWithoutAnswer(socketPath, inner: null);
     }
+
+    /// <summary>The request's verb, for its deadline and for messages; the header is what every version shares.</summary>
+    static string? CommandOf(byte[] requestLine)
+    {
+        try { return JsonSerializer.Deserialize(requestLine, ControlJsonContext.Default.ControlRequestHeader)?.Command; }
+        catch (JsonException) { return null; }
+    }
+
+    static bool IsTimeout(SocketException e) => e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock;
 
     /// <summary>A progress line goes to <paramref name="onProgress"/> (null back); the result line ends the exchange.</summary>
     static ControlResult? Receive(byte[] line, Action<string> onProgress)
@@ -97,18 +117,27 @@ internal static class ControlClient
         catch (IOException e) { throw ClosedWithoutAnswer(socketPath, e); }
     }
 
-    static byte[]? ReadLine(JsonLineReader reader, string socketPath)
+    static byte[]? ReadLine(JsonLineReader reader, string socketPath, string? command, ClientDeadlines deadlines)
     {
         try { return reader.ReadLine(); }
+        catch (IOException e) when (e.InnerException is SocketException inner && IsTimeout(inner) && deadlines.Answer is { } answer)
+        {
+            var home = Path.GetDirectoryName(Path.GetFullPath(socketPath));
+            throw new ControlProtocolException(
+                $"pmx: the daemon at PMX_HOME={home} accepted the connection but sent no answer to '{command}' within {ClientDeadlines.Describe(answer)}; " +
+                $"it may be stuck — see {DaemonLogNextTo(socketPath)}.", e);
+        }
         catch (IOException e) { throw ClosedWithoutAnswer(socketPath, e); }
     }
 
     static ControlProtocolException ClosedWithoutAnswer(string socketPath, Exception? inner)
     {
-        // The socket lives in PMX_HOME (DESIGN §1), next to the log that says what happened.
-        var daemonLog = new PmxHome(Path.GetDirectoryName(Path.GetFullPath(socketPath)) ?? "/").DaemonLogPath;
-        return new ControlProtocolException($"pmx: the daemon closed the connection without an answer; it may have crashed. See {daemonLog}.", inner);
+        return new ControlProtocolException($"pmx: the daemon closed the connection without an answer; it may have crashed. See {DaemonLogNextTo(socketPath)}.", inner);
     }
+
+    // The socket lives in PMX_HOME (DESIGN §1), next to the log that says what happened.
+    static string DaemonLogNextTo(string socketPath) =>
+        new PmxHome(Path.GetDirectoryName(Path.GetFullPath(socketPath)) ?? "/").DaemonLogPath;
 
     static Socket NewSocket(string socketPath)
     {

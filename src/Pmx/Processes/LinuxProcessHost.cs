@@ -26,6 +26,8 @@ public sealed class LinuxProcessHost : IProcessHost
     const string DevNull = "/dev/null";
     readonly string _shimPath;
     readonly ChildRegistry _children = ChildRegistry.OfThisProcess;
+    // The caller is the supervisor's loop: a hung mount may cost it this long, once (see DeadlinedFileChecks).
+    readonly DeadlinedFileChecks _fileChecks = new(TimeSpan.FromSeconds(3));
 
     /// <param name="shimPath">Absolute path of the pmx binary that understands `__exec`.</param>
     public LinuxProcessHost(string shimPath)
@@ -37,7 +39,8 @@ public sealed class LinuxProcessHost : IProcessHost
 
     public SpawnedProcess Spawn(SpawnRequest request)
     {
-        Validate(request);
+        ValidateArguments(request);
+        _fileChecks.Run(request.Argv[0], $"cwd '{request.WorkingDirectory}' and program '{request.Argv[0]}'", () => CheckFiles(request));
         // See SpawnThread: PDEATHSIG is bound to the spawning thread's lifetime.
         return request.KillWhenParentDies ? SpawnThread.Shared.Run(() => SpawnNow(request)) : SpawnNow(request);
     }
@@ -61,11 +64,16 @@ public sealed class LinuxProcessHost : IProcessHost
         return _children.Signal(pid, signal);
     }
 
-    static void Validate(SpawnRequest request)
+    static void ValidateArguments(SpawnRequest request)
     {
         if (request.Argv.Count == 0) throw new ArgumentException("Argv is empty: it needs at least the program", nameof(request));
         if (request.ListenFdNames.Count != 0 && request.ListenFdNames.Count != request.ListenSockets.Count)
             throw new ArgumentException($"{request.ListenFdNames.Count} listen fd names for {request.ListenSockets.Count} sockets", nameof(request));
+    }
+
+    /// <summary>stat/access on a path may hang on a dead mount: run only through <see cref="_fileChecks"/>.</summary>
+    static void CheckFiles(SpawnRequest request)
+    {
         var program = request.Argv[0];
         var cwd = request.WorkingDirectory;
         if (!Directory.Exists(cwd))

@@ -45,11 +45,24 @@ internal sealed partial class AppSupervisor
     /// <summary>Starts every slot of an app that is not running and waits until each is online or has failed.</summary>
     Task<CommandOutcome> StartApp(AppRuntime app, Action<string> progress) => StartSlots(app, app.Slots, progress, SlotEvent.Start);
 
+    /// <summary>How many slots a start dispatches before letting the loop answer anything else.</summary>
+    const int SpawnBatch = 32;
+
+    SupervisorLife _life = SupervisorLife.Supervising;
+
     async Task<CommandOutcome> StartSlots(AppRuntime app, IReadOnlyList<Slot> slots, Action<string> progress, SlotEvent start)
     {
         var starting = slots.ToList();
         var wasOnline = starting.Where(s => s.State == SlotState.Online).Select(s => s.Current).ToHashSet();
-        foreach (var slot in starting) Dispatch(app, slot, start);
+        for (var i = 0; i < starting.Count; i++)
+        {
+            // Thousands of instances must not hold the loop for the whole start: between batches,
+            // `list` and `kill` waiting in its queue get their turn (issue 11). Yield posts the rest
+            // behind them, on this loop (its SynchronizationContext).
+            if (i > 0 && i % SpawnBatch == 0) await Task.Yield();
+            if (_life == SupervisorLife.Killed) break; // the kill let in stopped everything; spawn no ghost after it
+            Dispatch(app, starting[i], start);
+        }
         var failures = await AwaitOnline(app, starting, progress, wasOnline);
         return failures.Count == 0
             ? CommandOutcome.Ok()

@@ -73,6 +73,7 @@ internal sealed partial class AppSupervisor
     /// <summary>SIGKILLs every worker's process group at once (pmx kill).</summary>
     public void KillEverything()
     {
+        _life = SupervisorLife.Killed;
         foreach (var app in _apps.Values)
             foreach (var slot in app.Slots) Dispatch(app, slot, SlotEvent.Stop);
         foreach (var worker in _workersByPid.Values) _host.SignalGroup(worker.Pid, SignalNames.SIGKILL);

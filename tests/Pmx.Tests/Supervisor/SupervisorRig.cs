@@ -88,8 +88,12 @@ internal sealed class FakeProcessHost : IProcessHost
     public IReadOnlyList<int> Spawned { get { lock (_gate) return _spawned.ToList(); } }
     public IReadOnlyList<(int Pid, int Signal)> Signals { get { lock (_gate) return _signals.ToList(); } }
 
+    /// <summary>Runs inside each Spawn, on the caller's thread (the supervisor loop).</summary>
+    public Action? OnSpawn { get; set; }
+
     public SpawnedProcess Spawn(SpawnRequest request)
     {
+        OnSpawn?.Invoke();
         if (FailSpawnWith is { } failure) throw failure;
         lock (_gate)
         {
