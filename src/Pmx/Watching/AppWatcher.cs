@@ -78,11 +78,8 @@ internal sealed class AppWatcher : IDisposable
     /// <summary>Folders under <paramref name="root"/> (itself included), counting no further than <paramref name="limit"/>.</summary>
     static int CountFoldersUpTo(string root, int limit)
     {
-        var count = 1;
         var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        foreach (var _ in Directory.EnumerateDirectories(root, "*", options))
-            if (++count >= limit) break;
-        return count;
+        return 1 + Directory.EnumerateDirectories(root, "*", options).Take(Math.Max(limit - 1, 0)).Count();
     }
 
     void Report(string root, string fullPath)
