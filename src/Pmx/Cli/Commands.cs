@@ -35,24 +35,24 @@ internal sealed class Commands
         => StartCommand.Run([target, .. context.EscapedArguments.IsEmpty ? [] : (string[])["--", .. context.EscapedArguments]]);
 
     /// <summary>Stop an app gracefully (kill_signal, then SIGKILL after kill_timeout).</summary>
-    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (an id is one process, as in PM2), or 'all'.</param>
     [Command("stop")]
     public int Stop([Argument] params string[] target) => DaemonCommands.OnApps("stop", target);
 
     /// <summary>Stop then start an app (not graceful; see reload).</summary>
-    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (an id is one process, as in PM2), or 'all'.</param>
     /// <param name="updateEnv">Take this shell's environment for the app (PM2's --update-env).</param>
     [Command("restart")]
     public int Restart(bool updateEnv = false, [Argument] params string[] target) => DaemonCommands.OnApps("restart", target, updateEnv);
 
     /// <summary>Replace every worker of an app one at a time with zero downtime.</summary>
-    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (an id is one process, as in PM2), or 'all'.</param>
     /// <param name="updateEnv">Take this shell's environment for the app (PM2's --update-env).</param>
     [Command("reload")]
     public int Reload(bool updateEnv = false, [Argument] params string[] target) => DaemonCommands.OnApps("reload", target.Length > 0 ? target : ["all"], updateEnv);
 
     /// <summary>Stop an app and forget it.</summary>
-    /// <param name="target">App names, ids from 'pmx list' (an id acts on its whole app), or 'all'.</param>
+    /// <param name="target">App names, ids from 'pmx list' (the id of a single-instance app; use scale for fewer instances), or 'all'.</param>
     [Command("delete")]
     public int Delete([Argument] params string[] target) => DaemonCommands.OnApps("delete", target);
 
@@ -73,7 +73,7 @@ internal sealed class Commands
     public int Monit() => MonitCommand.Run();
 
     /// <summary>Show everything pmx knows about one app.</summary>
-    /// <param name="name">App name, or an id from 'pmx list'.</param>
+    /// <param name="name">App name, or an id from 'pmx list' (that one process).</param>
     [Command("describe")]
     public int Describe([Argument] string name) => DaemonCommands.Describe(name);
 
@@ -81,7 +81,7 @@ internal sealed class Commands
     /// Print the logs of one app or all of them (works with the daemon down). On a terminal it then
     /// follows new lines, like `pm2 logs`; --nostream, --lines N or a pipe print and exit.
     /// </summary>
-    /// <param name="name">App name (default: every app).</param>
+    /// <param name="name">App name, name#instance or an id from 'pmx list' (default: every app).</param>
     /// <param name="lines">Number of lines to print from the end of each file (default 15).</param>
     /// <param name="follow">-f, Keep printing new lines as they arrive (even into a pipe).</param>
     /// <param name="nostream">Print and exit, never follow.</param>
@@ -99,13 +99,13 @@ internal sealed class Commands
     }
 
     /// <summary>Empty the log files of one app or all of them.</summary>
-    /// <param name="name">App name (default: every app).</param>
+    /// <param name="name">App name, name#instance or an id from 'pmx list' (default: every app).</param>
     [Command("flush")]
     public int Flush([Argument] string? name = null) => FlushCommand.Run(name);
 
-    /// <summary>Send a signal to an app's workers (name) or one worker (name#i).</summary>
+    /// <summary>Send a signal to an app's workers (name) or one worker (name#i, or its id).</summary>
     /// <param name="signal">Signal name or number (SIGUSR2, USR2, 12).</param>
-    /// <param name="target">name or name#instance.</param>
+    /// <param name="target">name, name#instance or an id from 'pmx list'.</param>
     [Command("signal")]
     public int Signal([Argument] string signal, [Argument] string target) => DaemonCommands.OnApp("signal", target, signal);
 

@@ -3,13 +3,17 @@ using Pmx.Logs;
 namespace Pmx.Cli;
 
 /// <summary>
-/// `pmx flush [name]`: empties the current log files of an app (or every app) and deletes their
+/// `pmx flush [name|name#i|id]`: empties the current log files of an app (or every app) and deletes their
 /// rotated files. Safe while the daemon writes them: it opens them with O_APPEND and re-reads the
 /// size, so its next line lands at the start of the emptied file.
 /// </summary>
 internal static class FlushCommand
 {
-    public static int Run(string? name) => Run(PmxHome.FromEnvironment(), name, Console.Out, Console.Error, RunningApps.Names());
+    public static int Run(string? name)
+    {
+        var rows = RunningApps.Rows();
+        return Run(PmxHome.FromEnvironment(), RunningApps.ProcessTarget(name, rows), Console.Out, Console.Error, RunningApps.Names(rows));
+    }
 
     /// <param name="knownApps">The daemon's apps (null when none runs): they tell `web`'s instance 2 from app `web-2`'s merged log.</param>
     public static int Run(PmxHome home, string? name, TextWriter stdout, TextWriter stderr, IReadOnlyCollection<string>? knownApps = null)

@@ -22,8 +22,9 @@ internal static class LogsCommand
     {
         // Buffered: a tail of thousands of lines is a few writes, not one per line; Run flushes.
         var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
-        var knownApps = name is null ? null : RunningApps.Names();
-        return Run(PmxHome.FromEnvironment(), name, lines, follow, errOnly, outOnly, stdout, Console.Error, PollInterval, ct, knownApps);
+        var rows = name is null ? null : RunningApps.Rows();
+        var knownApps = RunningApps.Names(rows);
+        return Run(PmxHome.FromEnvironment(), RunningApps.ProcessTarget(name, rows), lines, follow, errOnly, outOnly, stdout, Console.Error, PollInterval, ct, knownApps);
     }
 
     public static int Run(PmxHome home, string? name, int lines, bool follow, bool errOnly, bool outOnly,

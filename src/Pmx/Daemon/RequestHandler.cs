@@ -11,10 +11,8 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
     public async Task Handle(ControlRequest request, IControlResponder responder, CancellationToken ct)
     {
         void Progress(string line) => _ = responder.Progress(line);
-        // PM2's numeric ids (`pmx restart 3`) name the app whose instance has that id.
-        var target = request.Target is { } named && request.Command != "list"
-            ? await loop.InvokeAsync(() => Task.FromResult(supervisor.ResolveTarget(named)))
-            : request.Target ?? "all";
+        // PM2's numeric ids (`pmx restart 3`) name one process; the supervisor resolves them.
+        var target = request.Target ?? "all";
         var env = request.Environment ?? new Dictionary<string, string>();
         // The caller's environment replaces an app's only on request (PM2's --update-env).
         var updateEnv = request.Args.Contains(Cli.DaemonCommands.UpdateEnvironmentFlag);
@@ -60,7 +58,7 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
                 break;
             case "delete": outcome = await loop.InvokeAsync(() => supervisor.Delete(target, Progress)); break;
             case "scale":
-                outcome = await loop.InvokeAsync(() => supervisor.Scale(target, request.Args.FirstOrDefault() ?? "", Progress));
+                outcome = await loop.InvokeAsync(() => supervisor.Scale(supervisor.ResolveTarget(target), request.Args.FirstOrDefault() ?? "", Progress));
                 break;
             case "signal":
                 outcome = await loop.InvokeAsync(() => Task.FromResult(supervisor.Signal(request.Args.FirstOrDefault() ?? "", target)));

@@ -52,8 +52,12 @@ internal static class LogDirectory
     /// none runs) decides that; without it, instances count up from 0, so `web-2` is `web`'s only
     /// when `web-0` and `web-1` are there too.
     /// </summary>
+    /// <remarks>`name#i` (what a numeric id becomes) selects instance i's own files, never a merged one.</remarks>
     public static IReadOnlyList<LogFileEntry> ForApp(IEnumerable<LogFileEntry> entries, string name, IReadOnlyCollection<string>? knownApps = null)
     {
+        var hash = name.LastIndexOf('#');
+        if (hash > 0 && int.TryParse(name.AsSpan(hash + 1), System.Globalization.NumberStyles.None, null, out var only))
+            return ForApp(entries, name[..hash], knownApps).Where(e => e.Instance == only).ToArray();
         var all = entries.ToArray();
         var stems = all.Select(e => e.Stem).ToHashSet(StringComparer.Ordinal);
         return all.Where(e => e.Stem == name || IsInstanceOf(e.Stem, name, stems, knownApps)).ToArray();

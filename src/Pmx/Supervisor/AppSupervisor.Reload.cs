@@ -15,9 +15,13 @@ internal sealed partial class AppSupervisor
     /// <param name="environment">--update-env: the environment the app runs with from now on.</param>
     public Task<CommandOutcome> Reload(string target, Action<string> progress,
         IReadOnlyDictionary<string, AppSpec>? fromConfig = null, IReadOnlyDictionary<string, string>? environment = null) =>
-        ForEachApp(target, app => Enqueue(app, () =>
+        ForEachTarget(target, selected => Enqueue(selected.App, () =>
         {
+            var app = selected.App;
             if (environment != null) app.BaseEnvironment = environment;
+            // One process (an id): only that worker is replaced, with the app's current spec; a config
+            // change applies to a whole app, so that its instances never run different specs.
+            if (!selected.IsWholeApp) return ReloadOne(selected, progress);
             if (fromConfig?.GetValueOrDefault(app.Name) is { } fresh && !AppSpecs.AreEquivalent(app.Spec, fresh with { Instances = app.Spec.Instances }))
             {
                 if (fresh.Port != app.Spec.Port || fresh.Host != app.Spec.Host || fresh.ReusePort != app.Spec.ReusePort || fresh.ExecMode != app.Spec.ExecMode)
@@ -30,9 +34,19 @@ internal sealed partial class AppSupervisor
             return ReloadApp(app, progress);
         }));
 
+    async Task<CommandOutcome> ReloadOne(Selection selected, Action<string> progress)
+    {
+        if (selected.Slots is not [var slot]) return CommandOutcome.Failed($"{selected.Label} was removed before this reload's turn came");
+        var started = _time.GetUtcNow();
+        var failure = await ReloadSlot(selected.App, slot, progress);
+        return failure is null
+            ? CommandOutcome.Ok($"{selected.Label} reloaded in {HumanDuration.Format(_time.GetUtcNow() - started)}")
+            : CommandOutcome.Failed($"reload of {selected.Label} stopped: {failure}");
+    }
+
     /// <summary>The ecosystem files (and --env names) of the apps a reload of <paramref name="target"/> touches.</summary>
     public IReadOnlyList<(string ConfigPath, string? EnvName)> ConfigSources(string target) =>
-        _apps.Values.Where(a => (target == "all" || a.Name == target) && a.ConfigPath != null)
+        Select(target).Selections.Where(s => s.IsWholeApp && s.App.ConfigPath != null).Select(s => s.App)
             .Select(a => (a.ConfigPath!, a.EnvName)).Distinct().ToList();
 
     /// <summary>

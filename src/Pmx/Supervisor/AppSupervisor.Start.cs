@@ -19,18 +19,20 @@ internal sealed partial class AppSupervisor
         return Enqueue(app, () => StartApp(app, progress));
     }
 
-    /// <summary>Starts an app pmx already knows (by name) after a stop.</summary>
-    public Task<CommandOutcome> StartKnown(string name, Action<string> progress) =>
-        ForEachApp(name, app => Enqueue(app, () => StartApp(app, progress)));
+    /// <summary>Starts apps (or single instances, by id) pmx already knows after a stop.</summary>
+    public Task<CommandOutcome> StartKnown(string target, Action<string> progress) =>
+        ForEachTarget(target, selected => Enqueue(selected.App, () => StartSlots(selected.App, selected.Slots, progress, SlotEvent.Start)));
 
     /// <param name="environment">--update-env: the environment the app runs with from now on.</param>
     public Task<CommandOutcome> Restart(string target, Action<string> progress, IReadOnlyDictionary<string, string>? environment = null) =>
-        ForEachApp(target, app => Enqueue(app, async () =>
+        ForEachTarget(target, selected => Enqueue(selected.App, async () =>
         {
+            var app = selected.App;
             if (environment != null) app.BaseEnvironment = environment;
-            await StopSlots(app, app.Slots);
-            var outcome = await StartSlots(app, app.Slots, progress, SlotEvent.Restart);
-            return outcome.ExitCode == 0 ? CommandOutcome.Ok($"{app.Name} restarted") : outcome;
+            var slots = selected.Slots;
+            await StopSlots(app, slots);
+            var outcome = await StartSlots(app, slots, progress, SlotEvent.Restart);
+            return outcome.ExitCode == 0 ? CommandOutcome.Ok($"{selected.Label} restarted") : outcome;
         }));
 
     AppRuntime Register(AppSpec spec, IReadOnlyDictionary<string, string> environment, string? configPath)

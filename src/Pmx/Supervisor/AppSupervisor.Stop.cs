@@ -7,16 +7,27 @@ namespace Pmx.Supervisor;
 internal sealed partial class AppSupervisor
 {
     public Task<CommandOutcome> Stop(string target, Action<string> progress) =>
-        ForEachApp(target, app => Enqueue(app, async () =>
+        ForEachTarget(target, selected => Enqueue(selected.App, async () =>
         {
-            foreach (var message in await StopSlots(app, app.Slots)) progress(message);
-            CloseSockets(app);
-            return CommandOutcome.Ok($"{app.Name} stopped");
+            var app = selected.App;
+            foreach (var message in await StopSlots(app, selected.Slots)) progress(message);
+            if (app.Slots.All(s => s.State is SlotState.Stopped or SlotState.Errored)) CloseSockets(app);
+            return CommandOutcome.Ok($"{selected.Label} stopped");
         }));
 
+    /// <summary>
+    /// Deletes apps. An id names one process; deleting one instance of several is refused: pmx
+    /// numbers instances 0..N-1 (NODE_APP_INSTANCE, log files, per-instance sockets, `instances`
+    /// in the config), and a hole would make them disagree. `scale` removes instances instead.
+    /// </summary>
     public Task<CommandOutcome> Delete(string target, Action<string> progress) =>
-        ForEachApp(target, app => Enqueue(app, async () =>
+        ForEachTarget(target, selected => Enqueue(selected.App, async () =>
         {
+            var app = selected.App;
+            if (!selected.IsWholeApp && app.Slots.Count > 1)
+                return CommandOutcome.Failed($"{selected.Label} (id {selected.Only!.Id}) is one of {app.Slots.Count} instances of {app.Name}; "
+                    + $"pmx does not delete one instance. Run 'pmx scale {app.Name} -1' for fewer instances (the highest goes), "
+                    + $"'pmx stop {selected.Only.Id}' to stop this one, or 'pmx delete {app.Name}' to remove the app");
             foreach (var message in await StopSlots(app, app.Slots)) progress(message);
             Forget(app);
             return CommandOutcome.Ok($"{app.Name} deleted");

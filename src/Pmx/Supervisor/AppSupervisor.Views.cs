@@ -30,15 +30,16 @@ internal sealed partial class AppSupervisor
         };
     }
 
-    /// <summary>Everything `pmx describe` shows about one app.</summary>
-    public AppDetails? Describe(string name, Func<AppSpec, int, (string Out, string Err)> logPaths)
+    /// <summary>Everything `pmx describe` shows about one app, or one of its instances (an id).</summary>
+    public AppDetails? Describe(string target, Func<AppSpec, int, (string Out, string Err)> logPaths)
     {
-        if (!_apps.TryGetValue(name, out var app)) return null;
+        if (Select(target).Selections is not [var selected]) return null;
+        var app = selected.App;
         return new AppDetails
         {
             Spec = app.Spec,
             ConfigPath = app.ConfigPath,
-            Instances = app.Slots.Select(slot =>
+            Instances = selected.Slots.Select(slot =>
             {
                 var (outLog, errLog) = logPaths(app.Spec, slot.Index);
                 return new InstanceDetails
@@ -60,16 +61,16 @@ internal sealed partial class AppSupervisor
         _ => ReadinessState.Ready,
     };
 
-    /// <summary>Sends a signal to every live worker of an app, or to one (name#i).</summary>
+    /// <summary>Sends a signal to every live worker of an app, or to one (an id, or name#i).</summary>
     public CommandOutcome Signal(string signalText, string target)
     {
         if (!Processes.SignalNames.TryParse(signalText, out var signal, out var signalName))
             return new CommandOutcome(2, $"unknown signal '{signalText}' (try SIGUSR2, USR2 or 12)");
-        var (name, instance) = SplitTarget(target);
-        if (!_apps.TryGetValue(name, out var app)) return UnknownApp(name);
+        var (selections, unknown) = Select(target);
+        if (unknown is { } failed) return failed;
         var sent = 0;
         var undelivered = new List<string>();
-        foreach (var slot in app.Slots.Where(s => instance is null || s.Index == instance))
+        foreach (var slot in selections.SelectMany(s => s.Slots).Distinct())
         {
             if (slot.Current is not { IsAlive: true } worker) continue;
             var outcome = _host.SignalGroup(worker.Pid, signal);

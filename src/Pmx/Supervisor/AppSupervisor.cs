@@ -123,34 +123,8 @@ internal sealed partial class AppSupervisor
             ? operation()
             : Task.FromResult(CommandOutcome.Failed($"{app.Name} was deleted before this command's turn came; nothing was started")));
 
-    async Task<CommandOutcome> ForEachApp(string target, Func<AppRuntime, Task<CommandOutcome>> action)
-    {
-        var apps = target == "all" ? _apps.Values.ToList() : _apps.TryGetValue(target, out var one) ? [one] : [];
-        if (apps.Count == 0) return target == "all" ? CommandOutcome.Ok("no apps") : UnknownApp(target);
-        var outcomes = await Task.WhenAll(apps.Select(action));
-        var failed = outcomes.Where(o => o.ExitCode != 0).ToList();
-        if (failed.Count > 0) return new CommandOutcome(failed.Max(o => o.ExitCode), string.Join("\n", failed.Select(o => o.Message)));
-        return CommandOutcome.Ok(string.Join("\n", outcomes.Select(o => o.Message).Where(m => m != null)));
-    }
-
     /// <summary>A slot for instance <paramref name="index"/> with the next daemon-wide id.</summary>
     Slot NewSlot(int index) => new(index, _nextSlotId++);
-
-    /// <summary>
-    /// PM2's numeric targets: "3" names the app whose instance has id 3 (`pmx list`'s id column).
-    /// An app actually named "3" wins; anything else is returned as it is.
-    /// </summary>
-    public string ResolveTarget(string target)
-    {
-        if (_apps.ContainsKey(target) || !int.TryParse(target, System.Globalization.NumberStyles.None, null, out var id)) return target;
-        return _apps.Values.FirstOrDefault(a => a.Slots.Any(s => s.Id == id))?.Name ?? target;
-    }
-
-    CommandOutcome UnknownApp(string name)
-    {
-        var known = _apps.Count == 0 ? "no apps are running" : "apps: " + string.Join(", ", _apps.Keys.Order(StringComparer.Ordinal));
-        return CommandOutcome.Failed($"no app named '{name}' ({known})");
-    }
 
     static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }

@@ -42,4 +42,20 @@ public class SlotIdTests
 
         await Assert.That(resolved).IsEquivalentTo(["web", "web", "api", "7", "42", "web", "all", "-1"], CollectionOrdering.Matching);
     }
+
+    [Test, Timeout(10_000)]
+    public async Task AnIdSelectsOneProcessANameItsWholeAppAndAnAppNamedLikeAnIdWins(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var up = rig.Up(SupervisorRig.App("web", instances: 2), SupervisorRig.App("api", instances: 1), SupervisorRig.App("0", instances: 1));
+        await rig.Advance(Grace);
+        await up;
+
+        var selected = await rig.Loop.InvokeAsync(() => Task.FromResult(new[] { "1", "web", "0", "web#1", "1,api", "2,0" }
+            .Select(t => string.Join(" ", rig.Supervisor.Select(t).Selections.Select(s => s.Label))).ToArray()));
+        var unknown = await rig.Loop.InvokeAsync(() => Task.FromResult(rig.Supervisor.Select("42").Unknown?.Message));
+
+        await Assert.That(selected).IsEquivalentTo(["web#1", "web", "0", "web#1", "web#1 api", "api#0 0"], CollectionOrdering.Matching);
+        await Assert.That(unknown).Contains("no app named '42' and no process with that id");
+    }
 }
