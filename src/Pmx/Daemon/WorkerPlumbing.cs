@@ -32,11 +32,11 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
 
     public IListenSocket Listen(AppSpec spec) => TcpListenSocket.Open(spec);
 
-    public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse)
+    public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse, StderrTail stderrTail)
     {
         var (outSink, errSink) = _logs.CreateSinks(spec, instance);
         _pump.Attach(stdout, outSink);
-        _pump.Attach(stderr, new AddressInUseWatch(errSink, onAddressInUse));
+        _pump.Attach(stderr, new AddressInUseWatch(stderrTail.Watch(errSink), onAddressInUse));
     }
 
     public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage)

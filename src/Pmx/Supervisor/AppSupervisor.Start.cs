@@ -101,11 +101,18 @@ internal sealed partial class AppSupervisor
             if (slot.State == SlotState.Online && slot.Current is { } worker)
             {
                 if (alreadyReported?.Contains(worker) != true) progress($"{worker.Label} pid {worker.Pid} online");
+                continue;
             }
-            else failures.Add(WhyNotOnline(app, slot, window));
+            // The reaper may report an exit before the log pump has read the worker's last words.
+            if (slot.LastStderr is { } tail && slot.Current is not { IsAlive: true })
+                await Task.WhenAny(tail.Closed, Task.Delay(LastWordsWait, CancellationToken.None));
+            failures.Add(WhyNotOnline(app, slot, window));
         }
         return failures;
     }
+
+    /// <summary>How long a failed start waits for a dead worker's stderr to reach end of file (a child it left may hold it open).</summary>
+    static readonly TimeSpan LastWordsWait = TimeSpan.FromSeconds(1);
 
     static bool IsSettled(Slot slot) => slot.State is SlotState.Online or SlotState.Errored or SlotState.Stopped;
 
@@ -124,7 +131,9 @@ internal sealed partial class AppSupervisor
     {
         var label = $"{app.Name}#{slot.Index}";
         var last = slot.LastExit ?? "no exit recorded";
-        if (slot.AddressInUseLine is { } printed && last.Contains("(EADDRINUSE)", StringComparison.Ordinal)) last += $"; it printed: {printed}";
+        // The exit status, then the worker's own words: the EADDRINUSE line when that is why, else its last stderr line.
+        var printed = slot.AddressInUseLine is { } inUse && last.Contains("(EADDRINUSE)", StringComparison.Ordinal) ? inUse : slot.LastStderr?.LastLine;
+        if (printed != null) last += $"; it printed: {printed}";
         return slot.State switch
         {
             SlotState.Errored when slot.View.UnstableExits > 0 =>

@@ -47,7 +47,8 @@ internal sealed partial class AppSupervisor
             // The output pipes are not the worker's resources: the log pump keeps reading them after
             // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
             var started = worker;
-            _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(started, line)));
+            slot.LastStderr = new Logs.StderrTail();
+            _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(started, line)), slot.LastStderr);
             if (process.NodeIpc is { } ipc)
                 worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(started, m))));
             ArmStartDeadline(worker);

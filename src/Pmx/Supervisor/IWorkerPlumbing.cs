@@ -34,9 +34,10 @@ internal interface IWorkerPlumbing
     IListenSocket Listen(AppSpec spec);
     /// <summary>
     /// Takes ownership of the pipes: reads them until EOF, then closes them. <paramref name="onAddressInUse"/>
-    /// gets the first stderr line that says a port is taken (EADDRINUSE), on the pump's thread.
+    /// gets the first stderr line that says a port is taken (EADDRINUSE), on the pump's thread;
+    /// <paramref name="stderrTail"/> keeps the last one, for a failed start to quote.
     /// </summary>
-    void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse);
+    void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse, Logs.StderrTail stderrTail);
     NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage);
     /// <summary>Reads the worker's Node IPC channel: readiness, and the Node preload's listen requests for <paramref name="spec"/>'s app.</summary>
     IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage);

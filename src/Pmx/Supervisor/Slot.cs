@@ -23,6 +23,8 @@ internal sealed class Slot(int index, int id)
     public string? LastExit { get; set; }
     /// <summary>The last EADDRINUSE line a worker of this slot printed, quoted by a failed start.</summary>
     public string? AddressInUseLine { get; set; }
+    /// <summary>What the newest worker of this slot wrote last on stderr, quoted by a failed start.</summary>
+    public Logs.StderrTail? LastStderr { get; set; }
     /// <summary>The last few exits, newest last, for `pmx describe`.</summary>
     public Queue<ExitRecord> RecentExits { get; } = new();
     public IDisposable? BackoffTimer { get; set; }

@@ -31,15 +31,7 @@ public class AddressInUseTests
         using var rig = new SupervisorRig();
         var up = rig.Up(SupervisorRig.App() with { MaxRestarts = 2 });
         await rig.Settle();
-        for (var launch = 0; launch < 10; launch++)
-        {
-            var spawned = rig.Host.Spawned;
-            if (spawned.Count <= launch) break;
-            rig.Plumbing.AddressInUseReporters[launch](NodeLine);
-            await rig.Settle();
-            await rig.Exit(spawned[launch], ExitStatus.Exited(1));
-            await rig.Advance(RestartPolicy.CrashLoopFloor);
-        }
+        await rig.CrashEveryLaunch(launch => rig.Plumbing.AddressInUseReporters[launch](NodeLine), ExitStatus.Exited(1));
         var outcome = await up;
 
         await Assert.That(outcome.ExitCode).IsEqualTo(1);

@@ -71,6 +71,20 @@ internal sealed class SupervisorRig : IDisposable
         await Settle();
     }
 
+    /// <summary>Each worker spawned (up to ten) gets <paramref name="beforeExit"/> (its spawn index), then exits; the backoff passes.</summary>
+    public async Task CrashEveryLaunch(Action<int> beforeExit, ExitStatus status)
+    {
+        for (var launch = 0; launch < 10; launch++)
+        {
+            var spawned = Host.Spawned;
+            if (spawned.Count <= launch) break;
+            beforeExit(launch);
+            await Settle();
+            await Exit(spawned[launch], status);
+            await Advance(RestartPolicy.CrashLoopFloor);
+        }
+    }
+
     public async Task<IReadOnlyList<ProcessInfo>> List() =>
         await Loop.InvokeAsync(() => Task.FromResult(Supervisor.List()));
 
@@ -120,8 +134,14 @@ internal sealed class FakePlumbing : IWorkerPlumbing
 
     public IListenSocket Listen(AppSpec spec) => new FakeSocket();
 
-    public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse) =>
+    public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse, Pmx.Logs.StderrTail stderrTail)
+    {
         AddressInUseReporters.Add(onAddressInUse);
+        StderrTails.Add(stderrTail);
+    }
+
+    /// <summary>Each spawned worker's stderr tail, in spawn order: a test writes lines and closes it as the pump would.</summary>
+    public List<Pmx.Logs.StderrTail> StderrTails { get; } = [];
 
     /// <summary>Each spawned worker's EADDRINUSE callback, in spawn order (as the pump would call it).</summary>
     public List<Action<string>> AddressInUseReporters { get; } = [];
