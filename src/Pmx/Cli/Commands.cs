@@ -49,7 +49,7 @@ internal sealed class Commands
     /// <param name="target">App names, ids from 'pmx list' (an id is one process, as in PM2), or 'all'.</param>
     /// <param name="updateEnv">Take this shell's environment for the app (PM2's --update-env).</param>
     [Command("reload")]
-    public int Reload(bool updateEnv = false, [Argument] params string[] target) => DaemonCommands.OnApps("reload", target.Length > 0 ? target : ["all"], updateEnv);
+    public int Reload(bool updateEnv = false, [Argument] params string[] target) => ReloadCommand.Run(target.Length > 0 ? target : ["all"], updateEnv);
 
     /// <summary>Stop an app and forget it.</summary>
     /// <param name="target">App names, ids from 'pmx list' (the id of a single-instance app; use scale for fewer instances), or 'all'.</param>

@@ -57,10 +57,10 @@ internal static class StartCommand
         }
         return DaemonConnection.Send(new ControlRequest
         {
-            // With --only the other apps of the file are not this command's business, so the file is
-            // not recorded as their source (up would otherwise stop the apps it did not list).
+            // With --only the other apps of the file are not this command's business: up neither starts
+            // nor stops them, and a later bare reload, which re-reads the file, leaves them out too.
             Command = "up", Apps = apps, Environment = DaemonConnection.CurrentEnvironment(),
-            ConfigPath = options.Only is null ? Path.GetFullPath(path) : null, EnvName = options.EnvName,
+            ConfigPath = Path.GetFullPath(path), IsPartOfConfig = options.Only is not null, EnvName = options.EnvName,
             WorkingDirectory = Environment.CurrentDirectory,
         }, startDaemon: true);
     }

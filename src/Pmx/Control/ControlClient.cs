@@ -108,7 +108,8 @@ internal static class ControlClient
             controlEvent.Message,
             controlEvent.Processes,
             controlEvent.Details,
-            controlEvent.PmxVersion);
+            controlEvent.PmxVersion,
+            controlEvent.ConfigSources);
     }
 
     static async Task<byte[]?> ReadLineAsync(JsonLineReader reader, string socketPath, CancellationToken ct)

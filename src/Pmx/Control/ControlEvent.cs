@@ -30,6 +30,10 @@ internal sealed record ControlEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AppDetails? Details { get; init; }
 
+    /// <summary>The answer to config-sources: the ecosystem files a reload of the target re-reads.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ConfigSource>? ConfigSources { get; init; }
+
     /// <summary>The daemon's build, on results: lets the CLI notice a daemon of another release that still speaks its protocol.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? PmxVersion { get; init; }

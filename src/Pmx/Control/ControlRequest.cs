@@ -36,6 +36,12 @@ internal sealed record ControlRequest
     /// <summary>Absolute path of the ecosystem file the apps came from, shown by describe and used by down -c.</summary>
     public string? ConfigPath { get; init; }
 
+    /// <summary>
+    /// up: the apps are part of <see cref="ConfigPath"/>, chosen with `pmx start FILE --only`; the
+    /// file is still their source (a reload re-reads it), but the file's other apps are left alone.
+    /// </summary>
+    public bool IsPartOfConfig { get; init; }
+
     /// <summary>The --env NAME the apps were resolved with, so describe can show it.</summary>
     public string? EnvName { get; init; }
 

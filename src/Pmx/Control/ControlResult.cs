@@ -6,9 +6,11 @@ namespace Pmx.Control;
 /// <param name="Processes">Instances to show as the list table or JSON.</param>
 /// <param name="Details">The answer to describe.</param>
 /// <param name="DaemonPmxVersion">The daemon's build; may differ from the CLI's when the protocol is the same.</param>
+/// <param name="ConfigSources">The answer to config-sources.</param>
 internal sealed record ControlResult(
     int ExitCode,
     string? Message,
     IReadOnlyList<ProcessInfo>? Processes,
     AppDetails? Details,
-    string? DaemonPmxVersion);
+    string? DaemonPmxVersion,
+    IReadOnlyList<ConfigSource>? ConfigSources = null);

@@ -18,5 +18,6 @@ internal interface IControlResponder
 
     /// <summary>Ends the conversation with the CLI's exit code and what it should show.</summary>
     /// <exception cref="InvalidOperationException">A result was already sent.</exception>
-    ValueTask Result(int exitCode, string? message = null, IReadOnlyList<ProcessInfo>? processes = null, AppDetails? details = null);
+    ValueTask Result(int exitCode, string? message = null, IReadOnlyList<ProcessInfo>? processes = null, AppDetails? details = null,
+        IReadOnlyList<ConfigSource>? configSources = null);
 }

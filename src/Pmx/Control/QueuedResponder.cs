@@ -35,7 +35,8 @@ internal sealed class QueuedResponder : IControlResponder
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask Result(int exitCode, string? message = null, IReadOnlyList<ProcessInfo>? processes = null, AppDetails? details = null)
+    public ValueTask Result(int exitCode, string? message = null, IReadOnlyList<ProcessInfo>? processes = null, AppDetails? details = null,
+        IReadOnlyList<ConfigSource>? configSources = null)
     {
         if (Interlocked.Exchange(ref _hasResult, 1) == 1) throw new InvalidOperationException("pmx internal error: a second result sent.");
         _events.Writer.TryWrite(new ControlEvent
@@ -45,6 +46,7 @@ internal sealed class QueuedResponder : IControlResponder
             ExitCode = exitCode,
             Processes = processes,
             Details = details,
+            ConfigSources = configSources,
             PmxVersion = BuildInfo.Version,
         });
         _events.Writer.TryComplete();

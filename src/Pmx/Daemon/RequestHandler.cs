@@ -30,7 +30,7 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
                 else await responder.Result(ExitCodes.Ok, details: details);
                 return;
             case "up":
-                outcome = await loop.InvokeAsync(() => supervisor.Up(request.Apps ?? [], env, request.ConfigPath, Progress, request.EnvName, updateEnv));
+                outcome = await loop.InvokeAsync(() => supervisor.Up(request.Apps ?? [], env, request.ConfigPath, Progress, request.EnvName, updateEnv, request.IsPartOfConfig));
                 break;
             case "start":
                 outcome = request.Apps is [var spec]
@@ -39,21 +39,15 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
                 break;
             case "stop": outcome = await loop.InvokeAsync(() => supervisor.Stop(target, Progress)); break;
             case "restart": outcome = await loop.InvokeAsync(() => supervisor.Restart(target, Progress, updateEnv ? env : null)); break;
-            case "reload":
+            case "config-sources":
                 var sources = await loop.InvokeAsync(() => Task.FromResult(supervisor.ConfigSources(target)));
+                await responder.Result(ExitCodes.Ok, configSources: sources.Select(s => new ConfigSource(s.ConfigPath, s.EnvName)).ToList());
+                return;
+            case "reload":
+                // The CLI re-read the apps' ecosystem files (ReloadCommand): the daemon never evaluates
+                // a JS config itself, since that would run node outside pmx's spawn path and reaper.
                 var fresh = new Dictionary<string, Config.AppSpec>(StringComparer.Ordinal);
-                foreach (var (path, envName) in sources)
-                {
-                    if (!File.Exists(path)) continue; // the file is gone: reload with what pmx has
-                    var loaded = Config.ConfigLoader.Load(path, envName);
-                    if (!loaded.IsValid)
-                    {
-                        await responder.Result(ExitCodes.Usage, $"not reloading: {path} has errors (the running apps are untouched)\n"
-                            + string.Join("\n", loaded.Errors.Select(e => e.ToString())));
-                        return;
-                    }
-                    foreach (var app in loaded.Apps) fresh[app.Name] = app;
-                }
+                foreach (var app in request.Apps ?? []) fresh[app.Name] = app;
                 outcome = await loop.InvokeAsync(() => supervisor.Reload(target, Progress, fresh, updateEnv ? env : null));
                 break;
             case "delete": outcome = await loop.InvokeAsync(() => supervisor.Delete(target, Progress)); break;

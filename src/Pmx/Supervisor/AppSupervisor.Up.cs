@@ -9,7 +9,7 @@ namespace Pmx.Supervisor;
 internal sealed partial class AppSupervisor
 {
     public async Task<CommandOutcome> Up(IReadOnlyList<AppSpec> specs, IReadOnlyDictionary<string, string> environment,
-        string? configPath, Action<string> progress, string? envName = null, bool updateEnvironment = false)
+        string? configPath, Action<string> progress, string? envName = null, bool updateEnvironment = false, bool isPartOfConfig = false)
     {
         var work = new List<Task<CommandOutcome>>();
         foreach (var spec in specs)
@@ -28,7 +28,7 @@ internal sealed partial class AppSupervisor
             existing.EnvName = envName;
             work.Add(Enqueue(existing, () => Reconcile(existing, spec, updateEnvironment ? environment : null, progress)));
         }
-        if (configPath != null)
+        if (configPath != null && !isPartOfConfig)
         {
             var wanted = specs.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var gone in _apps.Values.Where(a => a.ConfigPath == configPath && !wanted.Contains(a.Name)).ToList())
