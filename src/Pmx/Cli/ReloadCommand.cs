@@ -36,9 +36,17 @@ internal static class ReloadCommand
     static IReadOnlyList<AppSpec>? FreshApps(string target, out string? failure)
     {
         failure = null;
-        var sources = DaemonConnection.Query(new ControlRequest { Command = "config-sources", Target = target }) is { ExitCode: 0 } answer
-            ? answer.ConfigSources ?? []
-            : []; // no daemon (Send says so), or one that does not know the query: reload with what it has
+        IReadOnlyList<ConfigSource> sources;
+        try
+        {
+            sources = DaemonConnection.Query(new ControlRequest { Command = "config-sources", Target = target }) is { ExitCode: 0 } answer
+                ? answer.ConfigSources ?? []
+                : []; // no daemon (the reload request says so), or one that does not know the query: reload with what it has
+        }
+        catch (ControlProtocolException)
+        {
+            sources = []; // a daemon of another version: the reload request reports it
+        }
         var apps = new List<AppSpec>();
         foreach (var source in sources)
         {

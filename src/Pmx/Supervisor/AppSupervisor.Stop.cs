@@ -12,6 +12,7 @@ internal sealed partial class AppSupervisor
             var app = selected.App;
             foreach (var message in await StopSlots(app, selected.Slots)) progress(message);
             if (app.Slots.All(s => s.State is SlotState.Stopped or SlotState.Errored)) CloseSockets(app);
+            else foreach (var slot in selected.Slots) CloseSocketOfIdleSlot(app, slot);
             return CommandOutcome.Ok($"{selected.Label} stopped");
         }));
 

@@ -83,10 +83,17 @@ internal sealed partial class AppSupervisor
     /// </summary>
     void CloseSocketOfErroredSlot(AppRuntime app, Slot slot)
     {
-        if (slot.State != SlotState.Errored || slot.OwnSocket is not { } socket) return;
+        if (slot.State == SlotState.Errored) CloseSocketOfIdleSlot(app, slot);
+    }
+
+    /// <summary>The same for a slot stopped on its own (`pmx stop 3`) while its app's other instances serve.</summary>
+    void CloseSocketOfIdleSlot(AppRuntime app, Slot slot)
+    {
+        if (slot.State is not (SlotState.Errored or SlotState.Stopped) || slot.OwnSocket is not { } socket) return;
         slot.OwnSocket = null;
         socket.Dispose();
-        _log.LogWarning("{App}#{Index} is errored; closed its listening socket so no new connection waits on it", app.Name, slot.Index);
+        _log.LogWarning("{App}#{Index} is {State}; closed its listening socket so no new connection waits on it",
+            app.Name, slot.Index, slot.State == SlotState.Errored ? "errored" : "stopped");
         try { SpreadOverOpenSockets(app); }
         catch (ListenException e) { _log.LogError("{Message}", e.Message); }
     }

@@ -58,4 +58,25 @@ public class SlotIdTests
         await Assert.That(selected).IsEquivalentTo(["web#1", "web", "0", "web#1", "web#1 api", "api#0 0"], CollectionOrdering.Matching);
         await Assert.That(unknown).Contains("no app named '42' and no process with that id");
     }
+
+    [Test, Timeout(10_000)]
+    public async Task StoppingOneInstanceByIdStopsOnlyItAndClosesOnlyItsPerInstanceSocket(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var up = rig.Up(SupervisorRig.ClusterApp("web", instances: 2) with { ReusePort = Pmx.Config.ReusePortMode.PerInstance });
+        await rig.Advance(Grace);
+        await up;
+        var before = await rig.List();
+
+        var stop = rig.Run(s => s.Stop("1", _ => { }));
+        await rig.Settle();
+        await rig.Exit(before.Single(r => r.Id == 1).Pid, Pmx.Processes.ExitStatus.KilledBy(15));
+        var outcome = await stop;
+        var after = await rig.List();
+        var sockets = await rig.Loop.InvokeAsync(() => Task.FromResult(rig.Supervisor.Apps.Single().Slots.Select(s => s.OwnSocket is not null).ToArray()));
+
+        await Assert.That(outcome.Message).IsEqualTo("web#1 stopped");
+        await Assert.That(after.Select(r => $"{r.Id}={r.Status}")).IsEquivalentTo(["0=Online", "1=Stopped"], CollectionOrdering.Matching);
+        await Assert.That(sockets).IsEquivalentTo([true, false], CollectionOrdering.Matching);
+    }
 }
