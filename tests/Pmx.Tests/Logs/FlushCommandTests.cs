@@ -44,4 +44,25 @@ public class FlushCommandTests
         foreach (var file in new[] { "web-0-out.log", "web-1-out.log", "web-2-out.log", "web-3-out.log" })
             await Assert.That(new FileInfo(temp.LogPath(file)).Length).IsEqualTo(0);
     }
+
+    [Test]
+    public async Task AnIdFromListFlushesThatInstancesFilesOnly()
+    {
+        using var temp = new TempHome();
+        foreach (var file in new[] { "web-0-out.log", "web-1-out.log", "web-1-err.log" })
+            File.WriteAllText(temp.LogPath(file), $"{file}\n");
+        Pmx.Control.ProcessInfo[] rows =
+        [
+            new() { Name = "web", Instance = 0, Id = 4, Status = Pmx.Control.ProcessStatus.Online },
+            new() { Name = "web", Instance = 1, Id = 7, Status = Pmx.Control.ProcessStatus.Online },
+        ];
+
+        var target = RunningApps.ProcessTarget("7", rows);
+        await Assert.That(FlushCommand.Run(temp.Home, target, TextWriter.Null, TextWriter.Null, RunningApps.Names(rows))).IsEqualTo(0);
+
+        await Assert.That(target).IsEqualTo("web#1");
+        await Assert.That(new FileInfo(temp.LogPath("web-1-out.log")).Length).IsEqualTo(0);
+        await Assert.That(new FileInfo(temp.LogPath("web-1-err.log")).Length).IsEqualTo(0);
+        await Assert.That(File.ReadAllText(temp.LogPath("web-0-out.log"))).IsEqualTo("web-0-out.log\n");
+    }
 }

@@ -79,4 +79,20 @@ public class SlotIdTests
         await Assert.That(after.Select(r => $"{r.Id}={r.Status}")).IsEquivalentTo(["0=Online", "1=Stopped"], CollectionOrdering.Matching);
         await Assert.That(sockets).IsEquivalentTo([true, false], CollectionOrdering.Matching);
     }
+
+    [Test, Timeout(10_000)]
+    public async Task ASignalToAnIdReachesThatWorkerOnly(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var up = rig.Up(SupervisorRig.App("web", instances: 2));
+        await rig.Advance(Grace);
+        await up;
+        var rows = await rig.List();
+
+        var outcome = await rig.Loop.InvokeAsync(() => Task.FromResult(rig.Supervisor.Signal("SIGUSR2", "1")));
+
+        await Assert.That(outcome.ExitCode).IsEqualTo(0);
+        await Assert.That(rig.Host.SignalsSentTo(rows.Single(r => r.Id == 1).Pid)).IsEquivalentTo([12], CollectionOrdering.Matching);
+        await Assert.That(rig.Host.SignalsSentTo(rows.Single(r => r.Id == 0).Pid)).IsEmpty();
+    }
 }
