@@ -40,7 +40,10 @@ public class NodePreloadTests
 
         var daemon = int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "daemon.pid")).Trim());
         await Assert.That(ListeningSockets.IsHeldBy(daemon, port)).IsTrue().Because("pmx binds the app's port on its first listen() and keeps it");
-        var log = File.ReadAllText(Path.Combine(sandbox.Home, "logs", "edges-0-out.log"));
+        var logPath = Path.Combine(sandbox.Home, "logs", "edges-0-out.log");
+        // 'ready' travels on the IPC channel, the printed line on stdout: the line may land later.
+        await Poll.Until(() => File.Exists(logPath) && File.ReadAllText(logPath).Contains("\"unix\""), TimeSpan.FromSeconds(10), "the app's line in edges-0-out.log", ct);
+        var log = File.ReadAllText(logPath);
         var ownPort = int.Parse(System.Text.RegularExpressions.Regex.Match(log, "\"own\":(\\d+)").Groups[1].Value);
         await Assert.That(ownPort).IsNotEqualTo(0);
         await Assert.That(ListeningSockets.IsHeldBy(daemon, ownPort)).IsFalse().Because("port 0 is the app's own business");
