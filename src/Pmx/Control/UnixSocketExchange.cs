@@ -20,7 +20,7 @@ internal static class UnixSocketExchange
         try { stream.Write(requestLine); }
         catch (Win32Exception) { /* as ControlClient does: read what the daemon sent before it hung up (or the read's deadline says it is stuck) */ }
 
-        var reader = new JsonLineReader(stream, ControlProtocol.MaxLineBytes);
+        var reader = new JsonLineReader(stream, ControlProtocol.MaxLineBytes, bufferBytes: 4096);
         while (ReadLine(reader, socketPath, command, deadlines) is { } line)
             if (isResult(line)) return line;
         throw ControlFailures.ClosedWithoutAnswer(socketPath, inner: null);
