@@ -46,7 +46,7 @@ public class UnixSocketExchangeTests
     }
 
     [Test, Timeout(10_000)]
-    public async Task NoSocketFileMeansNoDaemon()
+    public async Task NoSocketFileMeansNoDaemon(CancellationToken ct)
     {
         using var folder = new TempSocketFolder();
 
@@ -54,7 +54,7 @@ public class UnixSocketExchangeTests
     }
 
     [Test, Timeout(10_000)]
-    public async Task ASocketFileNobodyListensOnMeansNoDaemon()
+    public async Task ASocketFileNobodyListensOnMeansNoDaemon(CancellationToken ct)
     {
         using var folder = new TempSocketFolder();
         // Bound but not listening: connect(2) is refused, as at a SIGKILLed daemon's socket.
@@ -65,7 +65,7 @@ public class UnixSocketExchangeTests
     }
 
     [Test, Timeout(30_000)]
-    public async Task ADaemonThatNeverAnswersIsReportedWithTheDeadlineAndItsLog()
+    public async Task ADaemonThatNeverAnswersIsReportedWithTheDeadlineAndItsLog(CancellationToken ct)
     {
         using var folder = new TempSocketFolder();
         using var listener = ListenWithoutAnswering(folder.SocketPath, backlog: 16);
