@@ -27,7 +27,8 @@ public class ListFastPathTests
         await Assert.That(lines.Count(line => line.Contains("  stopped  ", StringComparison.Ordinal))).IsEqualTo(3);
         await Assert.That(alias.Stdout).IsEqualTo(fast.Stdout);
         await Assert.That(framework.Stdout).IsEqualTo(fast.Stdout);
-        await Assert.That(fastJson.Stdout).StartsWith("[{\"name\":\"web\"");
+        await Assert.That(fastJson.Stdout).StartsWith("[{\"name\":");
+        await Assert.That(fastJson.Stdout.Split("\"status\":\"stopped\"").Length).IsEqualTo(4);
         await Assert.That(fastJson.Stdout).IsEqualTo(frameworkJson.Stdout);
     }
 
