@@ -19,7 +19,7 @@ internal static class FastCommands
 
     static int PrintVersion()
     {
-        Console.Out.WriteLine(BuildInfo.Version);
+        StandardOutput.WriteLine(BuildInfo.Version);
         return ExitCodes.Ok;
     }
 

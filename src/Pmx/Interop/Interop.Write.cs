@@ -12,11 +12,15 @@ internal static unsafe partial class Interop
     private static partial nint write(SafeHandle fd, byte* buffer, nuint count);
 
     /// <summary>Writes all of <paramref name="data"/>, retrying after EINTR and short writes; 0 or the errno that stopped it.</summary>
-    internal static Errno WriteAll(SafeHandle fd, ReadOnlySpan<byte> data)
+    internal static Errno WriteAll(SafeHandle fd, ReadOnlySpan<byte> data) => WriteAll(fd, data, out _);
+
+    /// <inheritdoc cref="WriteAll(SafeHandle, ReadOnlySpan{byte})"/>
+    /// <param name="done">How many bytes went out, also when an errno stopped the rest.</param>
+    internal static Errno WriteAll(SafeHandle fd, ReadOnlySpan<byte> data, out int done)
     {
         fixed (byte* start = data)
         {
-            var done = 0;
+            done = 0;
             while (done < data.Length)
             {
                 var written = write(fd, start + done, (nuint)(data.Length - done));
