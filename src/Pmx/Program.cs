@@ -15,6 +15,9 @@ if (args.Length == 1 && args[0] == "daemon")
 if (args.Length > 0 && args[0] == "start" && !args.TakeWhile(a => a != "--").Any(a => a is "-h" or "--help"))
     return StartCommand.Run(args[1..]);
 
+if (FastCommands.TryRun(args) is { } exitCode)
+    return exitCode;
+
 ConsoleApp.Version = BuildInfo.Version;
 var app = ConsoleApp.Create();
 app.Add<Commands>();

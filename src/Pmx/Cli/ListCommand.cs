@@ -20,7 +20,7 @@ internal static class ListCommand
         }
         catch (DaemonNotRunningException)
         {
-            Console.Out.Write(json ? ListRenderer.RenderJson([]) : ListRenderer.RenderTable([], Terminal.UseColourOnStdout));
+            StandardOutput.Write(json ? ListRenderer.RenderJson([]) : ListRenderer.RenderTable([], Terminal.UseColourOnStdout));
             return ExitCodes.Ok;
         }
         catch (ControlProtocolException e)
@@ -39,7 +39,7 @@ internal static class ListCommand
         {
             // The daemon's array is what RenderJson would write for the same rows: the same
             // serializer wrote it (ListExchangeTests compares the bytes).
-            Console.Out.Write(json
+            StandardOutput.Write(json
                 ? Encoding.UTF8.GetString(processes) + "\n"
                 : ListRenderer.RenderTable(ListExchange.Rows(processes), Terminal.UseColourOnStdout));
         }

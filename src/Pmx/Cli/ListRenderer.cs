@@ -28,8 +28,16 @@ internal static class ListRenderer
     {
         if (rows.Count == 0) return EmptyMessage + "\n";
 
-        var cells = rows.Select(Cells).ToList();
-        var widths = Headers.Select((header, column) => Math.Max(header.Length, cells.Max(row => row[column].Length))).ToArray();
+        // Plain loops: `pmx list` runs in a fresh process each time, where LINQ's generic iterators
+        // cost their first-use set-up (type and interface-dispatch resolution) on every run.
+        var cells = new string[rows.Count][];
+        var widths = new int[Headers.Length];
+        for (var column = 0; column < Headers.Length; column++) widths[column] = Headers[column].Length;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            cells[i] = Cells(rows[i]);
+            for (var column = 0; column < Headers.Length; column++) widths[column] = Math.Max(widths[column], cells[i][column].Length);
+        }
 
         var text = new StringBuilder();
         AppendLine(text, Headers, widths, statusColour: null);

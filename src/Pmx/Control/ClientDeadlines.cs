@@ -21,10 +21,9 @@ internal sealed record ClientDeadlines(TimeSpan Connect, TimeSpan? Answer)
     static readonly TimeSpan QuickAnswerDeadline = TimeSpan.FromSeconds(10);
 
     /// <summary>Queries the daemon answers from its state without waiting for any process.</summary>
-    static readonly HashSet<string> QuickCommands = new(StringComparer.Ordinal) { "list", "describe", "save", "signal" };
+    static bool IsQuick(string? command) => command is "list" or "describe" or "save" or "signal";
 
-    public static ClientDeadlines For(string? command) =>
-        new(ConnectDeadline, command is not null && QuickCommands.Contains(command) ? QuickAnswer() : null);
+    public static ClientDeadlines For(string? command) => new(ConnectDeadline, IsQuick(command) ? QuickAnswer() : null);
 
     static TimeSpan QuickAnswer() =>
         int.TryParse(Environment.GetEnvironmentVariable(AnswerOverrideVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms > 0

@@ -57,7 +57,7 @@ internal static class ControlClient
     /// <exception cref="DaemonNotRunningException">No socket file, or nobody listens on it.</exception>
     /// <exception cref="ControlProtocolException">The daemon hung up without a result.</exception>
     public static byte[] SendLine(string socketPath, byte[] requestLine, Func<byte[], bool> isResult) =>
-        Exchange(socketPath, requestLine, isResult);
+        OperatingSystem.IsLinux() ? UnixSocketExchange.SendLine(socketPath, requestLine, isResult) : Exchange(socketPath, requestLine, isResult);
 
     static byte[] Exchange(string socketPath, byte[] requestLine, Func<byte[], bool> isResult)
     {
@@ -69,11 +69,7 @@ internal static class ControlClient
         socket.SendTimeout = (int)deadlines.Connect.TotalMilliseconds;
         if (deadlines.Answer is { } answer) socket.ReceiveTimeout = (int)answer.TotalMilliseconds;
         try { socket.Connect(ControlSocket.EndPoint(socketPath)); }
-        catch (SocketException e) when (IsTimeout(e))
-        {
-            throw new ControlProtocolException($"pmx: the daemon at {socketPath} did not accept the connection within {ClientDeadlines.Describe(deadlines.Connect)}; " +
-                                               $"it may be stuck — see {DaemonLogNextTo(socketPath)}.", e);
-        }
+        catch (SocketException e) when (IsTimeout(e)) { throw ControlFailures.ConnectTimedOut(socketPath, deadlines, e); }
         catch (SocketException e) { throw ConnectFailure(e, socketPath); }
         using var stream = new NetworkStream(socket, ownsSocket: false);
         try { stream.Write(requestLine); }
@@ -86,11 +82,7 @@ internal static class ControlClient
     }
 
     /// <summary>The request's verb, for its deadline and for messages; the header is what every version shares.</summary>
-    static string? CommandOf(byte[] requestLine)
-    {
-        try { return JsonSerializer.Deserialize(requestLine, ControlJsonContext.Default.ControlRequestHeader)?.Command; }
-        catch (JsonException) { return null; }
-    }
+    static string? CommandOf(byte[] requestLine) => ControlRequestVerb.Of(requestLine);
 
     static bool IsTimeout(SocketException e) => e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock;
 
@@ -123,22 +115,12 @@ internal static class ControlClient
         try { return reader.ReadLine(); }
         catch (IOException e) when (e.InnerException is SocketException inner && IsTimeout(inner) && deadlines.Answer is { } answer)
         {
-            var home = Path.GetDirectoryName(Path.GetFullPath(socketPath));
-            throw new ControlProtocolException(
-                $"pmx: the daemon at PMX_HOME={home} accepted the connection but sent no answer to '{command}' within {ClientDeadlines.Describe(answer)}; " +
-                $"it may be stuck — see {DaemonLogNextTo(socketPath)}.", e);
+            throw ControlFailures.NoAnswer(socketPath, command, answer, e);
         }
         catch (IOException e) { throw ClosedWithoutAnswer(socketPath, e); }
     }
 
-    static ControlProtocolException ClosedWithoutAnswer(string socketPath, Exception? inner)
-    {
-        return new ControlProtocolException($"pmx: the daemon closed the connection without an answer; it may have crashed. See {DaemonLogNextTo(socketPath)}.", inner);
-    }
-
-    // The socket lives in PMX_HOME (DESIGN §1), next to the log that says what happened.
-    static string DaemonLogNextTo(string socketPath) =>
-        new PmxHome(Path.GetDirectoryName(Path.GetFullPath(socketPath)) ?? "/").DaemonLogPath;
+    static ControlProtocolException ClosedWithoutAnswer(string socketPath, Exception? inner) => ControlFailures.ClosedWithoutAnswer(socketPath, inner);
 
     static Socket NewSocket(string socketPath)
     {

@@ -14,10 +14,17 @@ internal static class ControlSocket
     /// <summary>The endpoint for a path, or an error that tells the user how to get a shorter one.</summary>
     public static UnixDomainSocketEndPoint EndPoint(string socketPath)
     {
-        var length = Encoding.UTF8.GetByteCount(socketPath);
-        if (length > MaxPathBytes)
-            throw new IOException($"pmx: the control socket path {socketPath} is {length} bytes, but Unix sockets allow {MaxPathBytes}. Set PMX_HOME to a shorter folder.");
+        PathBytes(socketPath);
         return new UnixDomainSocketEndPoint(socketPath);
+    }
+
+    /// <summary>The path as sun_path holds it (UTF-8, no NUL), or the error <see cref="EndPoint"/> gives.</summary>
+    public static byte[] PathBytes(string socketPath)
+    {
+        var bytes = Encoding.UTF8.GetBytes(socketPath);
+        if (bytes.Length > MaxPathBytes)
+            throw new IOException($"pmx: the control socket path {socketPath} is {bytes.Length} bytes, but Unix sockets allow {MaxPathBytes}. Set PMX_HOME to a shorter folder.");
+        return bytes;
     }
 
     /// <summary>Connects to the socket once to learn whether a daemon listens on it, then hangs up.</summary>

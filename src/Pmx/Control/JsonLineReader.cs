@@ -4,9 +4,13 @@ namespace Pmx.Control;
 /// Reads '\n'-terminated lines from a stream, refusing any longer than a bound so a peer that
 /// never sends a newline cannot make us buffer without end.
 /// </summary>
-internal sealed class JsonLineReader(Stream stream, int maxLineBytes)
+/// <param name="bufferBytes">
+/// How much one read takes. Longer lines still arrive whole; a one-request CLI process asks for
+/// less than the default, because the runtime zeroes (and the kernel faults in) every byte of it.
+/// </param>
+internal sealed class JsonLineReader(Stream stream, int maxLineBytes, int bufferBytes = 64 * 1024)
 {
-    readonly byte[] _buffer = new byte[64 * 1024];
+    readonly byte[] _buffer = new byte[bufferBytes];
     int _start;
     int _end;
 

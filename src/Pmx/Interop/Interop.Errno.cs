@@ -14,6 +14,7 @@ internal static partial class Interop
         EBADF = 9, ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16,
         EEXIST = 17, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24,
         ETXTBSY = 26, ENOSPC = 28, EPIPE = 32, ENAMETOOLONG = 36, ENOSYS = 38, ELOOP = 40,
+        ECONNRESET = 104, ETIMEDOUT = 110, ECONNREFUSED = 111,
     }
 
     /// <summary>errno left by the last import declared with SetLastError = true.</summary>

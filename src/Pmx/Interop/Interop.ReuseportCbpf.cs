@@ -27,11 +27,8 @@ internal static partial class Interop
         var fprog = stackalloc ulong[2];
         fprog[0] = 3;
         fprog[1] = (ulong)program;
-        return setsockopt_raw(socket, 1 /* SOL_SOCKET */, SO_ATTACH_REUSEPORT_CBPF, fprog, 16);
+        return setsockopt(socket, SolSocketLevel, SO_ATTACH_REUSEPORT_CBPF, fprog, 16);
     }
 
     static ulong Instruction(ushort code, uint k) => code | ((ulong)k << 32);
-
-    [LibraryImport(Libc, EntryPoint = "setsockopt", SetLastError = true)]
-    private static unsafe partial int setsockopt_raw(SafeHandle socket, int level, int name, void* value, uint length);
 }

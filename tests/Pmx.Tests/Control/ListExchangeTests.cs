@@ -36,6 +36,13 @@ public class ListExchangeTests
     }
 
     [Test]
+    public async Task TheUnfilteredRequestIsByteForByteWhatUtf8JsonWriterWrites()
+    {
+        await Assert.That(Encoding.UTF8.GetString(ListExchange.Request(null))).IsEqualTo(Encoding.UTF8.GetString(ListExchange.Written(null)));
+        await Assert.That(Encoding.UTF8.GetString(ListExchange.Request("a\"b"))).IsEqualTo(Encoding.UTF8.GetString(ListExchange.Written("a\"b")));
+    }
+
+    [Test]
     public async Task TheProcessesArrayOfAResultIsByteForByteWhatRenderJsonWrites()
     {
         var answer = ListExchange.Read(ResultLine(Rows));
