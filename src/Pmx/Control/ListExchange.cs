@@ -23,7 +23,7 @@ internal static class ListExchange
         {
             json.WriteStartObject();
             json.WriteNumber("protocol_version"u8, ControlProtocol.Version);
-            json.WriteString("pmx_version"u8, Cli.BuildInfo.Version);
+            json.WriteString("pmx_version"u8, BuildInfo.Version);
             json.WriteString("command"u8, "list"u8);
             if (filter is null) json.WriteNull("target"u8); else json.WriteString("target"u8, filter);
             // The serializer leaves a missing list null, not empty; the daemon expects a list.
@@ -64,7 +64,7 @@ internal static class ListExchange
                 }
                 else reader.Skip();
             }
-            return new ListAnswer(type, exitCode ?? Cli.ExitCodes.Failure, message, processes);
+            return new ListAnswer(type, exitCode ?? ExitCodes.Failure, message, processes);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

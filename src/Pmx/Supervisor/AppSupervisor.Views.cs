@@ -72,7 +72,7 @@ internal sealed partial class AppSupervisor
         foreach (var slot in app.Slots.Where(s => instance is null || s.Index == instance))
         {
             if (slot.Current is not { IsAlive: true } worker) continue;
-            var outcome = _host.SignalGroup(worker.Pid, signal);
+            var outcome = _host.SendSignal(worker.Pid, signal);
             if (outcome == Processes.SignalOutcome.Delivered) sent++;
             else undelivered.Add($"{worker.Label} pid {worker.Pid}: {outcome}");
         }

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Pmx.Cli;
+namespace Pmx;
 
 /// <summary>The version every pmx binary reports, and that the control protocol compares.</summary>
 internal static class BuildInfo
