@@ -78,7 +78,8 @@ internal sealed class DaemonHost
         }
         // With the lock held, no other daemon of this PMX_HOME can be starting: a socket that does
         // not answer is stale. One that answers belongs to a daemon of a pmx that predates the lock.
-        switch (ControlServer.TryCleanStaleSocketAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult())
+        // Windows (win-worker branch): no AF_UNIX control socket; the named-pipe transport comes with the win-daemon branch.
+        switch (OperatingSystem.IsWindows() ? StaleSocketCheck.Absent : ControlServer.TryCleanStaleSocketAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult())
         {
             case StaleSocketCheck.DaemonRunning:
                 Console.Error.WriteLine(AlreadyRunningMessage());
@@ -104,7 +105,7 @@ internal sealed class DaemonHost
         var supervisor = new Supervisor.AppSupervisor(host, plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var exits = host.WatchExits(supervisor.OnChildExited);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
-        var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
+        var server = OperatingSystem.IsWindows() ? null : ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
             Log = message => log.LogWarning("{Message}", message),
         });
@@ -147,7 +148,7 @@ internal sealed class DaemonHost
             log.LogInformation("stopping every app before exiting");
             loop.InvokeAsync(() => supervisor.StopEverything(line => log.LogInformation("{Line}", line))).GetAwaiter().GetResult();
         }
-        server.StopAsync().GetAwaiter().GetResult();
+        server?.StopAsync().GetAwaiter().GetResult();
         File.Delete(_home.PidFilePath);
         log.LogInformation("daemon exiting with code {Code}", exitCode);
         return exitCode;
@@ -166,7 +167,7 @@ internal sealed class DaemonHost
         {
             if (DaemonLock.TryAcquire(_home.LockPath) is { } acquired) return acquired;
             if (DateTime.UtcNow >= deadline) return null;
-            if (ControlSocket.ProbeAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening)
+            if (!OperatingSystem.IsWindows() && ControlSocket.ProbeAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening)
                 return null;
             Thread.Sleep(20);
         }

@@ -55,7 +55,7 @@ internal sealed class NodeIpcReader : IDisposable
                 if (pending.Length > 1 << 20) pending.Clear();
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException or InvalidDataException)
         {
         }
     }

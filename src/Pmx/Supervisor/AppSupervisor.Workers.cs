@@ -67,6 +67,8 @@ internal sealed partial class AppSupervisor
     IListenSocket? ListenSocketFor(AppRuntime app, Slot slot)
     {
         if (app.Spec.ExecMode != ExecMode.Cluster || app.Spec.Port is null) return null;
+        // Windows cannot place a socket at a worker's fd 3: its Node workers get the port through the preload's listen.
+        if (OperatingSystem.IsWindows()) return null;
         if (app.Spec.ReusePort != ReusePortMode.PerInstance) return app.SharedSocket ??= _plumbing.Listen(app.Spec);
         if (slot.OwnSocket is { } own) return own;
         slot.OwnSocket = _plumbing.Listen(app.Spec);
