@@ -74,6 +74,7 @@ internal sealed partial class AppSupervisor
             if (slot.Current is not { IsAlive: true } worker) continue;
             var outcome = _host.SendSignal(worker.Pid, signal);
             if (outcome == Processes.SignalOutcome.Delivered) sent++;
+            else if (outcome == Processes.SignalOutcome.NotSupported) undelivered.Add($"{worker.Label} pid {worker.Pid}: this system has no signals (Windows)");
             else undelivered.Add($"{worker.Label} pid {worker.Pid}: {outcome}");
         }
         if (sent == 0)
