@@ -27,6 +27,12 @@ internal sealed record PmxHome(string Root)
     /// <summary>Creates the folder (0700: it holds the control socket) and its logs folder.</summary>
     public void EnsureExists()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            // The profile folder is the user's already; ACLs are Windows' modes.
+            Directory.CreateDirectory(LogsDirectory);
+            return;
+        }
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Directory.CreateDirectory(Root, ownerOnly);
         // CreateDirectory leaves an existing folder's mode alone; a home made by hand may be wider.

@@ -1,11 +1,10 @@
 using ConsoleAppFramework;
+using Pmx;
 using Pmx.Cli;
-
-[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 // The hidden verbs run before the CLI framework: `__exec` sits between posix_spawn and the app's
 // execve in every worker, so it must stay as small and fast as possible.
-if (args.Length > 0 && args[0] == Pmx.Processes.ExecShim.Verb)
+if (OperatingSystem.IsLinux() && args.Length > 0 && args[0] == Pmx.Processes.ExecShim.Verb)
     return Pmx.Processes.ExecShim.Run(args.AsSpan(1));
 
 if (args.Length == 1 && args[0] == "daemon")

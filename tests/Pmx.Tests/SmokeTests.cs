@@ -5,6 +5,6 @@ public class SmokeTests
     [Test]
     public async Task VersionIsSemantic()
     {
-        await Assert.That(Pmx.Cli.BuildInfo.Version).Matches(@"^\d+\.\d+\.\d+");
+        await Assert.That(Pmx.BuildInfo.Version).Matches(@"^\d+\.\d+\.\d+");
     }
 }

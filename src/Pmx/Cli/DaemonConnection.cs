@@ -80,6 +80,8 @@ internal static class DaemonConnection
         Home.EnsureExists();
         KeepDaemonLogBounded();
         var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("pmx cannot start a background daemon on this system yet; run 'pmx up --no-daemon -c <config>' in the foreground");
         var pid = DetachedLauncher.Launch([Environment.ProcessPath!, "daemon"], Home.DaemonLogPath, env);
         var deadline = DateTime.UtcNow + DaemonStartTimeout;
         while (DateTime.UtcNow < deadline)

@@ -10,6 +10,7 @@ namespace Pmx.Cli;
 /// cannot rename what root owns inside it. Folders that do not exist yet are skipped: root will
 /// create them.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class RootOnlyPath
 {
     const ushort GroupOrOtherWrite = 0b000_010_010; // 0022

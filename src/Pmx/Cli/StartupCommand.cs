@@ -5,6 +5,11 @@ internal static class StartupCommand
 {
     public static int Run(string system, bool install, string? user, string? home)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            Console.Error.WriteLine("pmx: startup writes a systemd unit, so it runs on Linux only; on Windows use a scheduled task that runs 'pmx resurrect' at logon");
+            return ExitCodes.Usage;
+        }
         if (!string.Equals(system, "systemd", StringComparison.OrdinalIgnoreCase))
         {
             Console.Error.WriteLine($"pmx: startup supports 'systemd' only for now, not '{StartupTarget.Escaped(system)}'");
@@ -63,6 +68,7 @@ internal static class StartupCommand
     /// A unit running as root executes pmx and the dump in PMX_HOME as root at every boot; if
     /// another user can change either, that user gets root. Say which one and what to do.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     static string? TrustProblem(string pmxHome, string pmxPath)
     {
         if (RootOnlyPath.WhyNot(pmxHome) is { } home)

@@ -8,7 +8,7 @@ internal static class UpCommand
 {
     public static int Run(string configPath, string? envName, bool noDaemon, bool updateEnvironment = false)
     {
-        if (noDaemon && Daemon.InitProcess.IsPid1)
+        if (OperatingSystem.IsLinux() && noDaemon && Daemon.InitProcess.IsPid1)
             return Daemon.InitProcess.RunSupervisorAsChild(Environment.GetCommandLineArgs()[1..]);
         if (Load(configPath, envName) is not { } loaded) return ExitCodes.Usage;
         var fullPath = Path.GetFullPath(configPath);

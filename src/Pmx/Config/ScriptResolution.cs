@@ -72,6 +72,7 @@ internal static class ScriptResolution
         return null;
     }
 
-    static bool IsExecutable(string file) =>
+    /// <summary>Windows has no execute bit: a file found is runnable (its extension decides how).</summary>
+    static bool IsExecutable(string file) => OperatingSystem.IsWindows() ||
         (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }

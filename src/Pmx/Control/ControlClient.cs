@@ -96,7 +96,7 @@ internal static class ControlClient
             return null;
         }
         return new ControlResult(
-            controlEvent.ExitCode ?? Cli.ExitCodes.Failure,
+            controlEvent.ExitCode ?? ExitCodes.Failure,
             controlEvent.Message,
             controlEvent.Processes,
             controlEvent.Details,

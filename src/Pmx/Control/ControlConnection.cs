@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using Pmx.Cli;
 
 namespace Pmx.Control;
 

@@ -18,7 +18,7 @@ internal sealed record ControlEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Message { get; init; }
 
-    /// <summary>The CLI's exit code (<see cref="Cli.ExitCodes"/>); set on results only.</summary>
+    /// <summary>The CLI's exit code (<see cref="ExitCodes"/>); set on results only.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ExitCode { get; init; }
 

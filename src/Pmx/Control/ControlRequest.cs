@@ -1,4 +1,3 @@
-using Pmx.Cli;
 using Pmx.Config;
 
 namespace Pmx.Control;

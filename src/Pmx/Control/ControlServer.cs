@@ -47,7 +47,7 @@ internal sealed class ControlServer : IAsyncDisposable
             // bind(2) creates the file with the umask's mode, which may allow others to connect.
             // Nobody can connect before listen(2) (connect gets ECONNREFUSED) and the socket lives
             // in the 0700 PMX_HOME, so narrowing the mode between bind and listen leaves no window.
-            File.SetUnixFileMode(socketPath, OwnerReadWrite);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(socketPath, OwnerReadWrite);
             listener.Listen(backlog: 128);
         }
         catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)

@@ -26,7 +26,7 @@ internal static class ListExchange
     /// `pmx list`. ListExchangeTests compare these bytes with <see cref="Written"/>(null).
     /// </summary>
     static byte[] UnfilteredRequest() => Encoding.UTF8.GetBytes(
-        $$"""{"protocol_version":{{ControlProtocol.Version.ToString(CultureInfo.InvariantCulture)}},"pmx_version":"{{Cli.BuildInfo.Version}}","command":"list","target":null,"args":[]}""" + "\n");
+        $$"""{"protocol_version":{{ControlProtocol.Version.ToString(CultureInfo.InvariantCulture)}},"pmx_version":"{{BuildInfo.Version}}","command":"list","target":null,"args":[]}""" + "\n");
 
     /// <summary>The request line as Utf8JsonWriter writes it.</summary>
     internal static byte[] Written(string? filter)
@@ -36,7 +36,7 @@ internal static class ListExchange
         {
             json.WriteStartObject();
             json.WriteNumber("protocol_version"u8, ControlProtocol.Version);
-            json.WriteString("pmx_version"u8, Cli.BuildInfo.Version);
+            json.WriteString("pmx_version"u8, BuildInfo.Version);
             json.WriteString("command"u8, "list"u8);
             if (filter is null) json.WriteNull("target"u8); else json.WriteString("target"u8, filter);
             // The serializer leaves a missing list null, not empty; the daemon expects a list.
@@ -77,7 +77,7 @@ internal static class ListExchange
                 }
                 else reader.Skip();
             }
-            return new ListAnswer(type, exitCode ?? Cli.ExitCodes.Failure, message, processes);
+            return new ListAnswer(type, exitCode ?? ExitCodes.Failure, message, processes);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Pmx.Cli;
 
 namespace Pmx.Control;
 

@@ -8,6 +8,7 @@ namespace Pmx.Control;
 /// <see cref="UnixSocketStream"/> (plain socket, connect, read and write calls) instead of
 /// System.Net.Sockets, whose start-up a one-request CLI process would pay for nothing.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class UnixSocketExchange
 {
     /// <inheritdoc cref="ControlClient.SendLine"/>

@@ -14,6 +14,7 @@ namespace Pmx.Control;
 /// calling thread spins on sched_yield waiting for) and probes IPv4, IPv6 and Unix datagram
 /// support with three throwaway sockets; a blocking request needs none of that.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class UnixSocketStream : Stream
 {
     readonly SafeFileHandle _socket;

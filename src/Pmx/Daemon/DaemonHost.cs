@@ -59,10 +59,13 @@ internal sealed class DaemonHost
 
     int Run(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>>? startApps)
     {
-        // An inherited SIG_IGN for SIGCHLD would make the kernel reap our workers and lose their exit codes.
-        ProcessSetup.ResetSigchldToDefault();
-        // As PID 1 we reap orphans anyway; elsewhere becoming a subreaper makes them ours to reap.
-        if (ProcessSetup.CurrentPid != 1) ProcessSetup.TryBecomeSubreaper();
+        if (OperatingSystem.IsLinux())
+        {
+            // An inherited SIG_IGN for SIGCHLD would make the kernel reap our workers and lose their exit codes.
+            ProcessSetup.ResetSigchldToDefault();
+            // As PID 1 we reap orphans anyway; elsewhere becoming a subreaper makes them ours to reap.
+            if (ProcessSetup.CurrentPid != 1) ProcessSetup.TryBecomeSubreaper();
+        }
         _home.EnsureExists();
         // A long-lived daemon must not pin the folder some CLI happened to be started from.
         if (!_foreground) Directory.SetCurrentDirectory(_home.Root);
@@ -75,7 +78,8 @@ internal sealed class DaemonHost
         }
         // With the lock held, no other daemon of this PMX_HOME can be starting: a socket that does
         // not answer is stale. One that answers belongs to a daemon of a pmx that predates the lock.
-        switch (ControlServer.TryCleanStaleSocketAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult())
+        // Windows (win-worker branch): no AF_UNIX control socket; the named-pipe transport comes with the win-daemon branch.
+        switch (OperatingSystem.IsWindows() ? StaleSocketCheck.Absent : ControlServer.TryCleanStaleSocketAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult())
         {
             case StaleSocketCheck.DaemonRunning:
                 Console.Error.WriteLine(AlreadyRunningMessage());
@@ -94,19 +98,20 @@ internal sealed class DaemonHost
         using var loop = new SupervisorLoop();
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
-        using var pump = new OutputPump();
+        using var pump = IOutputPump.ForThisPlatform();
         using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, InstallNodePreload(log),
             message => log.LogWarning("{Message}", message));
-        var supervisor = new Supervisor.AppSupervisor(new LinuxProcessHost(Environment.ProcessPath!),
-            plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
-        using var reaper = new ChildReaper(supervisor.OnChildExited);
+        var host = ProcessHosts.ForThisPlatform();
+        var supervisor = new Supervisor.AppSupervisor(host, plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
+        using var exits = host.WatchExits(supervisor.OnChildExited);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
-        var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
+        var server = OperatingSystem.IsWindows() ? null : ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
             Log = message => log.LogWarning("{Message}", message),
         });
         WritePidFile();
-        using var sampler = new Timer(_ => loop.Post(() => supervisor.SampleResources(ReadStats, ProcessStats.RssByProcessGroup)), null, SampleInterval, SampleInterval);
+        // Windows: no /proc to sample (cpu/memory stay empty in `pmx list` there for now).
+        using var sampler = OperatingSystem.IsLinux() ? StartSampler(loop, supervisor) : null;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
         // A detached daemon has no terminal; SIGHUP must not kill it (and it means nothing to us yet).
@@ -143,7 +148,7 @@ internal sealed class DaemonHost
             log.LogInformation("stopping every app before exiting");
             loop.InvokeAsync(() => supervisor.StopEverything(line => log.LogInformation("{Line}", line))).GetAwaiter().GetResult();
         }
-        server.StopAsync().GetAwaiter().GetResult();
+        server?.StopAsync().GetAwaiter().GetResult();
         File.Delete(_home.PidFilePath);
         log.LogInformation("daemon exiting with code {Code}", exitCode);
         return exitCode;
@@ -162,7 +167,7 @@ internal sealed class DaemonHost
         {
             if (DaemonLock.TryAcquire(_home.LockPath) is { } acquired) return acquired;
             if (DateTime.UtcNow >= deadline) return null;
-            if (ControlSocket.ProbeAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening)
+            if (!OperatingSystem.IsWindows() && ControlSocket.ProbeAsync(_home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening)
                 return null;
             Thread.Sleep(20);
         }
@@ -182,6 +187,11 @@ internal sealed class DaemonHost
         _shutdown.TrySetResult();
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    static Timer StartSampler(SupervisorLoop loop, Supervisor.AppSupervisor supervisor) =>
+        new(_ => loop.Post(() => supervisor.SampleResources(ReadStats, ProcessStats.RssByProcessGroup)), null, SampleInterval, SampleInterval);
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     static (TimeSpan Cpu, long Rss)? ReadStats(int pid) =>
         ProcessStats.TryRead(pid, out var sample)
             ? (TimeSpan.FromSeconds((double)sample.CpuTicks / ProcessStats.ClockTicksPerSecond), sample.RssBytes)

@@ -26,6 +26,8 @@ internal sealed class DaemonLock : IDisposable
     /// <summary>The lock, or null when another process holds it. Throws IOException when the file cannot be opened or locked.</summary>
     public static DaemonLock? TryAcquire(string path)
     {
+        if (OperatingSystem.IsWindows()) return TryAcquireOnWindows(path);
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("pmx's daemon lock needs Linux or Windows");
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, OwnerReadWrite);
         if (fd < 0) throw new IOException($"pmx: cannot open the daemon lock file {path}: {Describe(LastError)}");
         var file = new SafeFileHandle(fd, ownsHandle: true);
@@ -38,6 +40,19 @@ internal sealed class DaemonLock : IDisposable
             throw new IOException($"pmx: cannot lock {path}: {Describe(errno)}");
         }
         return new DaemonLock(file);
+    }
+
+    /// <summary>Windows' own lock: a file opened without sharing; the kernel drops it when the daemon dies.</summary>
+    static DaemonLock? TryAcquireOnWindows(string path)
+    {
+        try
+        {
+            return new DaemonLock(File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException e) when ((e.HResult & 0xFFFF) is 32 or 33) // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+        {
+            return null;
+        }
     }
 
     public void Dispose() => _file.Dispose();

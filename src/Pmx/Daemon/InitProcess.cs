@@ -13,6 +13,7 @@ namespace Pmx.Daemon;
 // and a subreaper, so its workers' orphans are reaped by it).
 
 /// <summary>The minimal init that `pmx up --no-daemon` becomes when it is PID 1.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class InitProcess
 {
     /// <summary>PosixSignal's named values are .NET's own negative codes; raw values are Linux numbers.</summary>

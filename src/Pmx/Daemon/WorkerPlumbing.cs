@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 using Pmx.Config;
 using Pmx.Logs;
+using Pmx.Processes;
 using Pmx.Sockets;
 using Pmx.Sockets.Node;
 using Pmx.Supervisor;
@@ -12,7 +13,7 @@ namespace Pmx.Daemon;
 internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
 {
     readonly LogRouter _logs;
-    readonly OutputPump _pump;
+    readonly IOutputPump _pump;
     readonly string _notifyDirectory;
     readonly string? _nodePreloadPath;
     readonly Action<string> _warn;
@@ -20,14 +21,14 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
 
     /// <param name="notifyDirectory">Where the workers' sd_notify sockets go; emptied of a previous daemon's.</param>
     /// <param name="nodePreloadPath">The preload script Node workers get through NODE_OPTIONS.</param>
-    public WorkerPlumbing(LogRouter logs, OutputPump pump, string notifyDirectory, string? nodePreloadPath, Action<string> warn)
+    public WorkerPlumbing(LogRouter logs, IOutputPump pump, string notifyDirectory, string? nodePreloadPath, Action<string> warn)
     {
         _logs = logs;
         _pump = pump;
         _notifyDirectory = notifyDirectory;
         _nodePreloadPath = nodePreloadPath;
         _warn = warn;
-        NotifySocket.PrepareDirectory(notifyDirectory);
+        if (OperatingSystem.IsLinux()) NotifySocket.PrepareDirectory(notifyDirectory);
     }
 
     public IListenSocket Listen(AppSpec spec) => TcpListenSocket.Open(spec);
@@ -41,11 +42,13 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
 
     public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage)
     {
+        // Windows has no AF_UNIX datagrams (Wine has none at all): Node's channel is the readiness path there.
+        if (!OperatingSystem.IsLinux()) return new NotifyChannel(null, NoResource.Instance);
         var socket = NotifySocket.Open(_notifyDirectory, workerLabel, onMessage, _warn);
         return new NotifyChannel(socket.Path, socket);
     }
 
-    public IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage) =>
+    public IDisposable AttachNodeIpc(AppSpec spec, INodeChannel channel, Action<ReadinessMessage> onMessage) =>
         NodeIpcReader.Attach(channel, onMessage, new NodeListenResponder(_nodeListens, spec, _warn));
 
     public void AddNodePreload(AppSpec spec, IDictionary<string, string> environment)
@@ -56,4 +59,10 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
     public void ReleaseNodeListens(string appName) => _nodeListens.Release(appName);
 
     public void Dispose() => _nodeListens.Dispose();
+
+    sealed class NoResource : IDisposable
+    {
+        public static readonly NoResource Instance = new();
+        public void Dispose() { }
+    }
 }

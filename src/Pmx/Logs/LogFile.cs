@@ -86,7 +86,7 @@ internal sealed class LogFile(string path) : LogTarget
     /// <summary>False once the file at <see cref="Path"/> is gone or is another file (deleted, renamed, replaced).</summary>
     bool IsStillAtPath()
     {
-        if (_identity is not { } open) return File.Exists(Path);
+        if (_identity is not { } open || !OperatingSystem.IsLinux()) return File.Exists(Path);
         return TryIdentify(Path) is { } atPath && atPath.IsSameFileAs(open);
     }
 
@@ -171,14 +171,24 @@ internal sealed class LogFile(string path) : LogTarget
     FileStream Open()
     {
         var folder = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder, FolderMode0750);
-        var stream = new FileStream(Path, new FileStreamOptions
+        var options = new FileStreamOptions
         {
             Mode = FileMode.OpenOrCreate,
             Access = FileAccess.Write,
             Share = FileShare.ReadWrite | FileShare.Delete,
-            UnixCreateMode = FileMode0640,
-        });
+        };
+        if (OperatingSystem.IsWindows())
+        {
+            // No modes, no O_APPEND, no inode to compare: write at the end, and IsStillAtPath checks existence.
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            var appending = new FileStream(Path, options);
+            appending.Seek(0, SeekOrigin.End);
+            return appending;
+        }
+        if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("pmx writes logs on Linux and Windows only");
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder, FolderMode0750);
+        options.UnixCreateMode = FileMode0640;
+        var stream = new FileStream(Path, options);
         // .NET opens without O_APPEND (it emulates FileMode.Append by seeking); add it so a
         // truncation by `pmx flush` is followed (see the class comment).
         if (!TryAddStatusFlags((int)stream.SafeFileHandle.DangerousGetHandle(), O_APPEND))

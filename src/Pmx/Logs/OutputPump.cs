@@ -18,7 +18,8 @@ namespace Pmx.Logs;
 // line, calls OnClosed once, and closes the read end.
 
 /// <summary>The one thread that reads every worker's stdout and stderr pipe (see Overview).</summary>
-internal sealed partial class OutputPump : IDisposable
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal sealed partial class OutputPump : IOutputPump
 {
     const ulong WakeToken = 0;
     const int ReadBufferBytes = 64 * 1024;

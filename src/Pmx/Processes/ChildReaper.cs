@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 
 namespace Pmx.Processes;
 
@@ -16,6 +17,7 @@ namespace Pmx.Processes;
 /// Because it waits for any child, nothing else in the process may wait for its own children
 /// (System.Diagnostics.Process included): pmx owns reaping.
 /// </remarks>
+[SupportedOSPlatform("linux")]
 public sealed class ChildReaper : IDisposable
 {
     static readonly TimeSpan SafetyInterval = TimeSpan.FromSeconds(1);

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using static Pmx.Interop.Interop;
 
@@ -24,6 +25,7 @@ namespace Pmx.Processes;
 /// waitid(P_PID), which the lock makes just as exact. No pidfd call signals a whole group before
 /// Linux 6.9, so groups are always signalled with kill(-pgid), under the lock.
 /// </remarks>
+[SupportedOSPlatform("linux")]
 internal sealed class ChildRegistry
 {
     public static ChildRegistry OfThisProcess { get; } = new();

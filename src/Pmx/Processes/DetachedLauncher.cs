@@ -3,6 +3,7 @@ using static Pmx.Interop.Interop;
 namespace Pmx.Processes;
 
 /// <summary>Starts the background daemon: a new session, no terminal, output appended to a log file.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class DetachedLauncher
 {
     const int LogFileMode = 0x180; // 0600: the daemon log may show app names, paths and errors

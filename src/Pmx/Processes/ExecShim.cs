@@ -19,6 +19,7 @@ namespace Pmx.Processes;
 /// (the mask survives execve too); handled signals reset to default by themselves.
 /// Failures follow the shell: 127 when the program is not found, 126 when it cannot be executed.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class ExecShim
 {
     public const string Verb = "__exec";

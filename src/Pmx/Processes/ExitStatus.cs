@@ -17,6 +17,7 @@ public readonly record struct ExitStatus(int? ExitCode, int? TermSignal)
     }
 
     /// <summary>Decodes waitid(2)'s si_code and si_status: an exit code, or the signal that killed it.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static ExitStatus FromChildExit(int code, int status) => code switch
     {
         Interop.Interop.CLD_EXITED => Exited(status),

@@ -1,18 +1,35 @@
 namespace Pmx.Processes;
 
-/// <summary>The OS seam the supervisor drives: start workers and signal them. Tests substitute a fake.</summary>
+/// <summary>
+/// The OS seam for a worker's whole life: start it (with its listen sockets and readiness
+/// channel), stop it gracefully by the platform's policy, kill its tree, send it a user signal,
+/// and report its exit. Linux: LinuxProcessHost (process groups, signals, the reaper). Windows:
+/// WindowsProcessHost (Job Objects, Node's IPC channel). Tests substitute a fake.
+/// </summary>
 public interface IProcessHost
 {
-    /// <summary>Starts a worker in its own process group. Throws <see cref="SpawnException"/> when it cannot.</summary>
+    /// <summary>Starts a worker in its own process group or Job Object. Throws <see cref="SpawnException"/> when it cannot.</summary>
     SpawnedProcess Spawn(SpawnRequest request);
 
     /// <summary>
-    /// kill(-pgid, signal): the worker and everything it started that stayed in its group.
-    /// NoSuchProcess, without any kill, once the worker has been reaped (its group id may be reused).
-    /// When a worker exits, the host has already SIGKILLed what was left of its group.
+    /// Asks the worker to stop: on Linux <paramref name="killSignal"/> to its process group; on
+    /// Windows a stop message on its Node channel naming that signal (NotSupported without one).
+    /// NoSuchProcess, doing nothing, once the worker's exit has been reported.
     /// </summary>
-    SignalOutcome SignalGroup(int processGroupId, int signal);
+    SignalOutcome Stop(int pid, int killSignal);
 
-    /// <summary>kill(pid, signal); NoSuchProcess, without any kill, for a worker already reaped.</summary>
-    SignalOutcome Signal(int pid, int signal);
+    /// <summary>
+    /// Ends the worker and everything it started, now: SIGKILL to its group, or TerminateJobObject.
+    /// NoSuchProcess once its exit has been reported (the host already killed its leftovers then).
+    /// </summary>
+    SignalOutcome Kill(int pid);
+
+    /// <summary>A user's signal to the worker's group (`pmx signal`); NotSupported where signals do not exist.</summary>
+    SignalOutcome SendSignal(int pid, int signal);
+
+    /// <summary>
+    /// Starts reporting exits: (pid, status) for each child that ended, on the host's own thread.
+    /// On Linux that is every reaped child, orphans included. Disposing stops the reports.
+    /// </summary>
+    IDisposable WatchExits(Action<int, ExitStatus> onExit);
 }

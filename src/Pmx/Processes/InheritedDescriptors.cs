@@ -14,6 +14,7 @@ namespace Pmx.Processes;
 /// RLIMIT_NOFILE soft limit is tried. Marking instead of closing keeps the .NET runtime's own
 /// descriptors valid until the execve that drops them.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class InheritedDescriptors
 {
     const string OpenDescriptorsDirectory = "/proc/self/fd";

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using static Pmx.Interop.Interop;
 
@@ -21,6 +22,7 @@ namespace Pmx.Processes;
 /// source that already sits on a target number (fd 3 meant for fd 4) is never clobbered.
 /// The shim sets LISTEN_PID/SYSTEMD_EXEC_PID and PDEATHSIG, then execvpe's the program.
 /// </remarks>
+[SupportedOSPlatform("linux")]
 public sealed class LinuxProcessHost : IProcessHost
 {
     const string DevNull = "/dev/null";
@@ -44,6 +46,16 @@ public sealed class LinuxProcessHost : IProcessHost
         // See SpawnThread: PDEATHSIG is bound to the spawning thread's lifetime.
         return request.KillWhenParentDies ? SpawnThread.Shared.Run(() => SpawnNow(request)) : SpawnNow(request);
     }
+
+    /// <summary>Linux's stop policy: kill_signal to the worker's whole process group.</summary>
+    public SignalOutcome Stop(int pid, int killSignal) => SignalGroup(pid, killSignal);
+
+    public SignalOutcome Kill(int pid) => SignalGroup(pid, SignalNames.SIGKILL);
+
+    public SignalOutcome SendSignal(int pid, int signal) => SignalGroup(pid, signal);
+
+    /// <summary>The reaper: every child of this process, orphans included (ChildReaper).</summary>
+    public IDisposable WatchExits(Action<int, ExitStatus> onExit) => new ChildReaper(onExit);
 
     /// <summary>
     /// kill(-pgid) for a worker this host spawned and has not reaped; NoSuchProcess, without any
@@ -119,7 +131,7 @@ public sealed class LinuxProcessHost : IProcessHost
                 return errno == 0 ? spawned : throw SpawnFailed(request, errno);
             });
 
-            var nodeIpc = request.NodeIpcChannel ? new Socket(new SafeSocketHandle(ipcParent, ownsHandle: true)) : null;
+            var nodeIpc = request.NodeIpcChannel ? new Sockets.Node.UnixNodeChannel(new Socket(new SafeSocketHandle(ipcParent, ownsHandle: true))) : null;
             succeeded = true;
             return new SpawnedProcess(pid, new SafeFileHandle(outRead, ownsHandle: true), new SafeFileHandle(errRead, ownsHandle: true), nodeIpc);
         }

@@ -3,6 +3,7 @@ using static Pmx.Interop.Interop;
 namespace Pmx.Processes;
 
 /// <summary>Process-wide settings the daemon (or foreground supervisor) applies once at start.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class ProcessSetup
 {
     /// <summary>

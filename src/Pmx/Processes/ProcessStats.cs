@@ -4,6 +4,7 @@ using static Pmx.Interop.Interop;
 namespace Pmx.Processes;
 
 /// <summary>CPU, memory and identity of live processes, read from /proc/&lt;pid&gt;/stat (proc(5)).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public static class ProcessStats
 {
     /// <summary>USER_HZ: the unit of CPU and start times in /proc (100 on every mainstream Linux).</summary>

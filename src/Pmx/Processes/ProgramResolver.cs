@@ -9,6 +9,7 @@ namespace Pmx.Processes;
 /// is searched on the worker's PATH (unset PATH means "/bin:/usr/bin", an empty entry the cwd),
 /// and an entry that exists but is not executable is skipped while the search continues.
 /// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class ProgramResolver
 {
     const string DefaultPath = "/bin:/usr/bin";

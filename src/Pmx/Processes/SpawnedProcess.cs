@@ -1,13 +1,12 @@
-using System.Net.Sockets;
 using Microsoft.Win32.SafeHandles;
 
 namespace Pmx.Processes;
 
 /// <summary>
-/// A started worker: its pid (also its process group id) and the daemon's ends of its pipes.
+/// A started worker: its pid (on Linux also its process group id) and the daemon's ends of its pipes.
 /// Disposing closes those ends; it does not signal or reap the process.
 /// </summary>
-public sealed class SpawnedProcess(int pid, SafeFileHandle stdoutRead, SafeFileHandle stderrRead, Socket? nodeIpc) : IDisposable
+public sealed class SpawnedProcess(int pid, SafeFileHandle stdoutRead, SafeFileHandle stderrRead, INodeChannel? nodeIpc) : IDisposable
 {
     /// <summary>The worker's pid, equal to its process group id (each worker leads its own group).</summary>
     public int Pid { get; } = pid;
@@ -19,7 +18,7 @@ public sealed class SpawnedProcess(int pid, SafeFileHandle stdoutRead, SafeFileH
     public SafeFileHandle StderrRead { get; } = stderrRead;
 
     /// <summary>The daemon's end of the Node IPC channel (newline-delimited JSON), or null when not requested.</summary>
-    public Socket? NodeIpc { get; } = nodeIpc;
+    public INodeChannel? NodeIpc { get; } = nodeIpc;
 
     public void Dispose()
     {

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Pmx.Processes;
 
 namespace Pmx.Sockets;
 
@@ -12,15 +13,15 @@ namespace Pmx.Sockets;
 /// </summary>
 internal sealed class NodeIpcReader : IDisposable
 {
-    readonly Socket _socket;
+    readonly INodeChannel _channel;
     readonly CancellationTokenSource _stop = new();
     bool _hasSaidReady;
 
-    NodeIpcReader(Socket socket) => _socket = socket;
+    NodeIpcReader(INodeChannel channel) => _channel = channel;
 
-    public static NodeIpcReader Attach(Socket socket, Action<Supervisor.ReadinessMessage> onMessage, Node.NodeListenResponder? listens = null)
+    public static NodeIpcReader Attach(INodeChannel channel, Action<Supervisor.ReadinessMessage> onMessage, Node.NodeListenResponder? listens = null)
     {
-        var reader = new NodeIpcReader(socket);
+        var reader = new NodeIpcReader(channel);
         _ = reader.ReadLoop(onMessage, listens);
         return reader;
     }
@@ -33,7 +34,7 @@ internal sealed class NodeIpcReader : IDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                var n = await _socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                var n = await _channel.ReadAsync(buffer, _stop.Token);
                 if (n == 0) return;
                 pending.Append(Encoding.UTF8.GetString(buffer, 0, n));
                 int newline;
@@ -48,13 +49,13 @@ internal sealed class NodeIpcReader : IDisposable
                         _hasSaidReady = true;
                         onMessage(new(true, false, null));
                     }
-                    else listens?.TryAnswer(line, _socket);
+                    else listens?.TryAnswer(line, _channel);
                 }
                 // A peer that never sends a newline must not grow the buffer without bound.
                 if (pending.Length > 1 << 20) pending.Clear();
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException or IOException or InvalidDataException)
         {
         }
     }
@@ -71,6 +72,6 @@ internal sealed class NodeIpcReader : IDisposable
     public void Dispose()
     {
         _stop.Cancel();
-        _socket.Dispose();
+        _channel.Dispose();
     }
 }

@@ -27,6 +27,7 @@ namespace Pmx.Sockets;
 /// WATCHDOG are sticky, the last STATUS wins) and then pauses briefly, so a flood costs a bounded
 /// number of deliveries per second and waits in the kernel's bounded queue, not in ours.
 /// </remarks>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal sealed class NotifySocket : IDisposable
 {
     const int MaxPathBytes = 107;

@@ -37,11 +37,20 @@ internal sealed class TcpListenSocket : IListenSocket
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             // "::" means every address, IPv4 too, as in Node; .NET would make it IPv6-only.
             if (address.Equals(IPAddress.IPv6Any)) socket.DualMode = true;
-            // SO_REUSEPORT only through the raw call: the typed API rejects option 15 (feasibility §4d).
-            socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            if (OperatingSystem.IsWindows())
+            {
+                // Windows' SO_REUSEADDR lets another process steal the port; exclusive is the safe default there.
+                // No SO_REUSEPORT: the one socket is shared by duplicating it for each worker (DESIGN §9).
+                socket.ExclusiveAddressUse = true;
+            }
+            else
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                // SO_REUSEPORT only through the raw call: the typed API rejects option 15 (feasibility §4d).
+                socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+            }
             socket.Bind(new IPEndPoint(address, spec.Port ?? 0));
             socket.Listen(Backlog);
             return new TcpListenSocket(socket, endpointText);
@@ -65,6 +74,7 @@ internal sealed class TcpListenSocket : IListenSocket
     {
         get
         {
+            if (!OperatingSystem.IsLinux()) return 0; // no TCP_INFO backlog count on Windows
             const int IpProtoTcp = 6, TcpInfo = 11, UnackedOffset = 24;
             var info = new byte[104];
             var length = _socket.GetRawSocketOption(IpProtoTcp, TcpInfo, info);
@@ -75,6 +85,8 @@ internal sealed class TcpListenSocket : IListenSocket
     /// <summary>Sends new connections of this socket's reuseport group only to its first <paramref name="count"/> members.</summary>
     public void SpreadOver(int count)
     {
+        if (!OperatingSystem.IsLinux())
+            throw new ListenException($"reuse_port = \"per_instance\" needs Linux's SO_REUSEPORT; on this system leave reuse_port unset (one shared socket) for {Endpoint}");
         if (Pmx.Interop.Interop.AttachReuseportSpread(_socket.SafeHandle, (uint)count) != 0)
             throw new ListenException($"cannot steer the SO_REUSEPORT group of {Endpoint}: {Marshal.GetLastPInvokeErrorMessage()}");
     }

@@ -82,12 +82,12 @@ internal sealed partial class AppSupervisor
         return CommandOutcome.Ok(apps.Count == 0 ? "nothing was running" : $"stopped {apps.Count} app{(apps.Count == 1 ? "" : "s")}");
     }
 
-    /// <summary>SIGKILLs every worker's process group at once (pmx kill).</summary>
+    /// <summary>Kills every worker's tree at once (pmx kill).</summary>
     public void KillEverything()
     {
         _life = SupervisorLife.Killed;
         foreach (var app in _apps.Values)
             foreach (var slot in app.Slots) Dispatch(app, slot, SlotEvent.Stop);
-        foreach (var worker in _workersByPid.Values) _host.SignalGroup(worker.Pid, SignalNames.SIGKILL);
+        foreach (var worker in _workersByPid.Values) _host.Kill(worker.Pid);
     }
 }

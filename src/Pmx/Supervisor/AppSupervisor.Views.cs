@@ -73,8 +73,9 @@ internal sealed partial class AppSupervisor
         foreach (var slot in selections.SelectMany(s => s.Slots).Distinct())
         {
             if (slot.Current is not { IsAlive: true } worker) continue;
-            var outcome = _host.SignalGroup(worker.Pid, signal);
+            var outcome = _host.SendSignal(worker.Pid, signal);
             if (outcome == Processes.SignalOutcome.Delivered) sent++;
+            else if (outcome == Processes.SignalOutcome.NotSupported) undelivered.Add($"{worker.Label} pid {worker.Pid}: this system has no signals (Windows)");
             else undelivered.Add($"{worker.Label} pid {worker.Pid}: {outcome}");
         }
         if (sent == 0)

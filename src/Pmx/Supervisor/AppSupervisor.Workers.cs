@@ -14,7 +14,7 @@ internal sealed partial class AppSupervisor
     /// <summary>How long to wait for a SIGKILLed process to be reaped before reporting it stuck.</summary>
     static readonly TimeSpan ReapAfterKillTimeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Called by the reaper on its own thread for every reaped child (orphans included).</summary>
+    /// <summary>Called by the host's exit watch on its own thread for every ended child (on Linux, orphans included).</summary>
     public void OnChildExited(int pid, ExitStatus status) => _loop.Post(() => HandleExit(pid, status));
 
     /// <summary>Spawns a worker for a slot (the Spawn action only). Null, with the reason, when it could not.</summary>
@@ -68,6 +68,8 @@ internal sealed partial class AppSupervisor
     IListenSocket? ListenSocketFor(AppRuntime app, Slot slot)
     {
         if (app.Spec.ExecMode != ExecMode.Cluster || app.Spec.Port is null) return null;
+        // Windows cannot place a socket at a worker's fd 3: its Node workers get the port through the preload's listen.
+        if (OperatingSystem.IsWindows()) return null;
         if (app.Spec.ReusePort != ReusePortMode.PerInstance) return app.SharedSocket ??= _plumbing.Listen(app.Spec);
         if (slot.OwnSocket is { } own) return own;
         slot.OwnSocket = _plumbing.Listen(app.Spec);
@@ -150,16 +152,16 @@ internal sealed partial class AppSupervisor
         if (!_workersByPid.Remove(pid, out var worker)) return; // an orphan reaped as subreaper/PID 1
         var now = _time.GetUtcNow();
         worker.MarkReaped(status);
-        // The leader is gone; anything it left in its process group goes with it.
-        _host.SignalGroup(pid, SignalNames.SIGKILL);
+        // The leader is gone; anything it left in its process group (or Job Object) goes with it.
+        _host.Kill(pid);
         _log.LogInformation("{Worker} pid {Pid} {Exit} after {Uptime}", worker.Label, pid, status.Describe(),
             HumanDuration.Format(worker.Uptime(now)));
         Dispatch(worker.App, worker.Slot, new SlotEvent.Exited(worker, worker.Uptime(now)));
     }
 
     /// <summary>
-    /// The stop policy (hivemind's, per worker): kill_signal to the process group, wait kill_timeout,
-    /// then SIGKILL the group. Returns a sentence for the CLI.
+    /// The stop policy (hivemind's, per worker): the host's graceful stop for kill_signal (Linux: the
+    /// signal to the process group), wait kill_timeout, then kill the tree. Returns a sentence for the CLI.
     /// </summary>
     async Task<string> StopWorker(AppRuntime app, Worker worker, StopCause cause)
     {
@@ -170,13 +172,13 @@ internal sealed partial class AppSupervisor
         if (worker.State != WorkerState.Stopping)
         {
             worker.MarkStopping(cause);
-            ReportUndelivered(worker, _host.SignalGroup(worker.Pid, signal), signalName);
+            ReportUndelivered(worker, _host.Stop(worker.Pid, signal), signalName);
         }
         if (!await Completes(worker.Exited, killTimeout))
         {
             var message = $"{worker.Label} pid {worker.Pid} still running {HumanDuration.Format(killTimeout)} after {signalName}; sending SIGKILL (it may be ignoring {signalName}, or draining longer than kill_timeout)";
             _log.LogWarning("{Message}", message);
-            ReportUndelivered(worker, _host.SignalGroup(worker.Pid, SignalNames.SIGKILL), "SIGKILL");
+            ReportUndelivered(worker, _host.Kill(worker.Pid), "SIGKILL");
             if (!await Completes(worker.Exited, ReapAfterKillTimeout))
             {
                 _log.LogError("{Worker} pid {Pid} survived SIGKILL for {Timeout} (uninterruptible sleep in the kernel?)",

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using Pmx.Config;
+using Pmx.Processes;
 
 namespace Pmx.Supervisor;
 
@@ -20,8 +21,8 @@ internal interface IListenSocket : IDisposable
 /// <summary>What a worker said on its readiness channels (sd_notify or Node IPC).</summary>
 internal readonly record struct ReadinessMessage(bool IsReady, bool IsStopping, string? Status, bool IsWatchdogPing = false);
 
-/// <summary>A per-worker sd_notify socket: the path goes into NOTIFY_SOCKET.</summary>
-internal sealed record NotifyChannel(string Path, IDisposable Resource);
+/// <summary>A per-worker sd_notify socket: the path goes into NOTIFY_SOCKET (null: none on this platform).</summary>
+internal sealed record NotifyChannel(string? Path, IDisposable Resource);
 
 /// <summary>
 /// Everything around a worker that is not the process itself: sockets, log pipes, readiness
@@ -40,7 +41,7 @@ internal interface IWorkerPlumbing
     void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse, Logs.StderrTail stderrTail);
     NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage);
     /// <summary>Reads the worker's Node IPC channel: readiness, and the Node preload's listen requests for <paramref name="spec"/>'s app.</summary>
-    IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage);
+    IDisposable AttachNodeIpc(AppSpec spec, INodeChannel channel, Action<ReadinessMessage> onMessage);
     /// <summary>NODE_OPTIONS --require of pmx's Node preload, unless the app turned it off (node_preload = false).</summary>
     void AddNodePreload(AppSpec spec, IDictionary<string, string> environment);
     /// <summary>The app is gone: close the sockets bound for its Node workers' listen() calls.</summary>

@@ -85,7 +85,7 @@ public class LinuxProcessHostTests
         var buffer = new byte[256];
         while (!received.ToString().Contains('\n'))
         {
-            int n = await worker.NodeIpc!.ReceiveAsync(buffer, SocketFlags.None, ct);
+            int n = await worker.NodeIpc!.ReadAsync(buffer, ct);
             if (n == 0) break;
             received.Append(Encoding.UTF8.GetString(buffer, 0, n));
         }

@@ -15,7 +15,7 @@ public class NodeIpcReaderTests
         var deliveries = 0;
         using var worker = new Socket(new SafeSocketHandle(workerEnd, ownsHandle: true));
         var daemon = new Socket(new SafeSocketHandle(daemonEnd, ownsHandle: true));
-        using var reader = NodeIpcReader.Attach(daemon, (ReadinessMessage _) => Interlocked.Increment(ref deliveries));
+        using var reader = NodeIpcReader.Attach(new Pmx.Sockets.Node.UnixNodeChannel(daemon), (ReadinessMessage _) => Interlocked.Increment(ref deliveries));
 
         var flood = System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("\"ready\"\n", 10_000)));
         await worker.SendAsync(flood, SocketFlags.None, ct);

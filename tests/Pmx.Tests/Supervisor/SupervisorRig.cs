@@ -117,7 +117,16 @@ internal sealed class FakeProcessHost : IProcessHost
         }
     }
 
-    public SignalOutcome SignalGroup(int processGroupId, int signal) => Signal(processGroupId, signal);
+    public SignalOutcome Stop(int pid, int killSignal) => Signal(pid, killSignal);
+
+    public SignalOutcome Kill(int pid) => Signal(pid, SignalNames.SIGKILL);
+
+    public SignalOutcome SendSignal(int pid, int signal) => Signal(pid, signal);
+
+    /// <summary>The rig reports exits itself (the supervisor's OnChildExited).</summary>
+    public IDisposable WatchExits(Action<int, ExitStatus> onExit) => new NoWatch();
+
+    sealed class NoWatch : IDisposable { public void Dispose() { } }
 
     public SignalOutcome Signal(int pid, int signal)
     {
@@ -152,7 +161,7 @@ internal sealed class FakePlumbing : IWorkerPlumbing
         return new NotifyChannel("@fake/" + workerLabel, new Nothing());
     }
 
-    public IDisposable AttachNodeIpc(AppSpec spec, Socket channel, Action<ReadinessMessage> onMessage) => new Nothing();
+    public IDisposable AttachNodeIpc(AppSpec spec, INodeChannel channel, Action<ReadinessMessage> onMessage) => new Nothing();
 
     public void AddNodePreload(AppSpec spec, IDictionary<string, string> environment) { }
 

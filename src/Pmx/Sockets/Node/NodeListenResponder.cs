@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Net.Sockets;
 using System.Text.Json;
 using Pmx.Config;
+using Pmx.Processes;
 
 namespace Pmx.Sockets.Node;
 
@@ -9,7 +9,7 @@ namespace Pmx.Sockets.Node;
 /// Answers the preload's `{"cmd":"pmx:listen","id":N,"host":…,"port":P}` on one worker's Node IPC
 /// channel. The answer is an internal message the preload waits for (cmd NODE_PMX_LISTEN, its id);
 /// a socket travels the way Node's child_process sends handles: the JSON line
-/// {"cmd":"NODE_HANDLE","type":"net.Native","msg":{…}} with the fd attached as SCM_RIGHTS. Node
+/// {"cmd":"NODE_HANDLE","type":"net.Native","msg":{…}} with the socket attached (INodeChannel). Node
 /// acknowledges with {"cmd":"NODE_HANDLE_ACK"}, which the reader ignores. A net.Native handle
 /// reaches the preload as the raw TCP handle, which net.Server.listen(handle) adopts.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class NodeListenResponder(NodeListenSockets sockets, AppSpec spe
     const string ReplyCommand = "NODE_PMX_LISTEN";
 
     /// <summary>True when the line was a listen request (answered or not); false for any other message.</summary>
-    public bool TryAnswer(string jsonLine, Socket channel)
+    public bool TryAnswer(string jsonLine, INodeChannel channel)
     {
         if (!jsonLine.StartsWith('{') || !jsonLine.Contains(RequestCommand, StringComparison.Ordinal)) return false;
         long id;
@@ -43,8 +43,8 @@ internal sealed class NodeListenResponder(NodeListenSockets sockets, AppSpec spe
         var sent = answer switch
         {
             NodeListenAnswer.Socket s => SendHandle(channel, id, s.Listener),
-            NodeListenAnswer.InheritedFd f => SendLine(channel, Reply(id, w => w.WriteNumber("fd", f.Fd))),
-            NodeListenAnswer.Failure f => SendLine(channel, Reply(id, w => { w.WriteString("code", f.Code); w.WriteString("error", f.Message); })),
+            NodeListenAnswer.InheritedFd f => channel.Send(Reply(id, w => w.WriteNumber("fd", f.Fd))),
+            NodeListenAnswer.Failure f => channel.Send(Reply(id, w => { w.WriteString("code", f.Code); w.WriteString("error", f.Message); })),
             _ => false,
         };
         if (answer is NodeListenAnswer.Failure failure) log(failure.Message);
@@ -52,7 +52,7 @@ internal sealed class NodeListenResponder(NodeListenSockets sockets, AppSpec spe
         return true;
     }
 
-    static bool SendHandle(Socket channel, long id, TcpListenSocket listener)
+    static bool SendHandle(INodeChannel channel, long id, TcpListenSocket listener)
     {
         var line = Write(w =>
         {
@@ -64,51 +64,7 @@ internal sealed class NodeListenResponder(NodeListenSockets sockets, AppSpec spe
             w.WriteNumber("id", id);
             w.WriteEndObject();
         });
-        var added = false;
-        listener.Handle.DangerousAddRef(ref added);
-        try
-        {
-            return SendAll(channel, line, (int)listener.Handle.DangerousGetHandle());
-        }
-        finally
-        {
-            if (added) listener.Handle.DangerousRelease();
-        }
-    }
-
-    static bool SendLine(Socket channel, byte[] line) => SendAll(channel, line, fd: -1);
-
-    /// <summary>
-    /// The fd rides on the first sendmsg; a short write's rest goes without it. The channel is
-    /// non-blocking (the reader awaits on it), so a full buffer is waited out briefly.
-    /// </summary>
-    static bool SendAll(Socket channel, byte[] line, int fd)
-    {
-        var offset = 0;
-        var deadline = Environment.TickCount64 + 5000;
-        while (offset < line.Length)
-        {
-            nint n = fd >= 0 && offset == 0
-                ? Interop.Interop.SendWithDescriptor(channel.SafeHandle, line, fd)
-                : Send(channel, line.AsSpan(offset));
-            if (n > 0) { offset += (int)n; continue; }
-            if (Interop.Interop.LastError is not (Interop.Interop.Errno.EAGAIN or Interop.Interop.Errno.EINTR) || Environment.TickCount64 > deadline)
-                return false;
-            channel.Poll(TimeSpan.FromMilliseconds(100), SelectMode.SelectWrite);
-        }
-        return true;
-    }
-
-    static nint Send(Socket channel, ReadOnlySpan<byte> rest)
-    {
-        try
-        {
-            return channel.Send(rest, SocketFlags.None);
-        }
-        catch (SocketException)
-        {
-            return -1;
-        }
+        return channel.SendWithListener(line, listener.Handle);
     }
 
     static byte[] Reply(long id, Action<Utf8JsonWriter> fields) => Write(w =>

@@ -52,9 +52,9 @@ internal sealed class NodeListenSockets : IDisposable
         }
     }
 
-    /// <summary>A cluster app's configured port is bound up front and handed over at fd 3 already.</summary>
+    /// <summary>A cluster app's configured port is bound up front and handed over at fd 3 already (not on Windows: no fds to hand, see ListenSocketFor).</summary>
     static bool UsesConfiguredSocket(AppSpec spec, string? host, int port) =>
-        spec.ExecMode == ExecMode.Cluster && spec.Port == port && (host is null || host == spec.Host);
+        !OperatingSystem.IsWindows() && spec.ExecMode == ExecMode.Cluster && spec.Port == port && (host is null || host == spec.Host);
 
     static TcpListenSocket Bind(AppSpec spec, string address, int port, bool anyHost)
     {

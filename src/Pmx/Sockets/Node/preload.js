@@ -30,6 +30,17 @@
     reply(message, handle);
   });
 
+  // Windows has no signals for pmx to send: a graceful stop arrives on the channel, and becomes the
+  // app's own handler for kill_signal, or PM2's 'shutdown' message for an app that only listens to
+  // messages. An app with neither ends now, as the signal's default action would end it.
+  process.on('internalMessage', (message) => {
+    if (message === null || typeof message !== 'object' || message.cmd !== 'NODE_PMX_STOP') return;
+    const signal = typeof message.signal === 'string' ? message.signal : 'SIGINT';
+    if (process.listenerCount(signal) > 0) process.emit(signal, signal);
+    else if (process.listenerCount('message') > 0) process.emit('message', 'shutdown');
+    else process.exit(1);
+  });
+
   function isPort(value) {
     if (typeof value === 'number') return Number.isInteger(value);
     return typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value));

@@ -1,4 +1,4 @@
-namespace Pmx.Cli;
+namespace Pmx;
 
 /// <summary>
 /// The version every pmx binary reports, and that the control protocol compares:

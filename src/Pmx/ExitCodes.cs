@@ -1,4 +1,4 @@
-namespace Pmx.Cli;
+namespace Pmx;
 
 /// <summary>pmx's exit codes: scripts and CI branch on them, so they never change meaning.</summary>
 internal static class ExitCodes

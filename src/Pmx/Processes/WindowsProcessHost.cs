@@ -1,0 +1,240 @@
+using System.ComponentModel;
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
+using Pmx.Interop;
+using Pmx.Sockets.Node;
+
+namespace Pmx.Processes;
+
+/// <summary>
+/// Workers on Windows: each created suspended, put in its own Job Object (KILL_ON_JOB_CLOSE, so
+/// its whole tree dies with it, and with pmx), then resumed. stdin is NUL, stdout/stderr are
+/// anonymous pipes, and Node's IPC channel is a named pipe handed over as CRT fd 3 (CrtFdBlock).
+/// </summary>
+/// <remarks>
+/// Overview
+/// There are no signals: a graceful stop is a NODE_PMX_STOP message on the worker's Node channel,
+/// which pmx's preload turns into the app's own handler for kill_signal; a worker without a channel
+/// has no graceful stop (NotSupported), so the supervisor kills it after kill_timeout. Kill is
+/// TerminateJobObject. The exit is a wait on the process handle; before it is reported, what is
+/// left in the job is terminated and the job closed, so a later Kill is NoSuchProcess, as on Linux.
+/// pmx holds the process handle until then, so the pid cannot be reused under a live entry.
+/// Inheritable handles exist only between their creation and CreateProcess, under one lock, so a
+/// worker never inherits another worker's pipes.
+/// </remarks>
+[SupportedOSPlatform("windows")]
+internal sealed class WindowsProcessHost : IProcessHost
+{
+    /// <summary>The exit code TerminateJobObject gives; reported as "killed by SIGKILL" when pmx killed it.</summary>
+    const uint KilledExitCode = 137;
+
+    readonly Lock _gate = new();
+    readonly Dictionary<int, Entry> _workers = [];
+    Action<int, ExitStatus>? _onExit;
+
+    sealed class Entry(SafeWaitHandle process, SafeFileHandle job, INodeChannel? channel)
+    {
+        public SafeWaitHandle Process { get; } = process;
+        public SafeFileHandle Job { get; } = job;
+        public INodeChannel? Channel { get; } = channel;
+        public bool KilledByPmx { get; set; }
+        public RegisteredWaitHandle? Wait { get; set; }
+    }
+
+    public SpawnedProcess Spawn(SpawnRequest request)
+    {
+        if (request.Argv.Count == 0) throw new ArgumentException("Argv is empty: it needs at least the program", nameof(request));
+        var program = request.Argv[0];
+        if (request.ListenSockets.Count > 0)
+            throw new SpawnException(program, $"cannot start '{program}': on Windows pmx hands a listening socket only to Node workers, through their IPC channel; run this app in fork mode and let it bind its own port");
+        if (!Directory.Exists(request.WorkingDirectory))
+            throw new SpawnException(program, $"cannot start '{program}': cwd '{request.WorkingDirectory}' does not exist");
+        var resolved = WindowsProgramResolver.Resolve(program, request.WorkingDirectory, request.Environment);
+        var (application, commandLine) = WindowsProgramResolver.CommandLine(resolved, request.Argv, request.Environment);
+
+        SafeFileHandle? outRead = null, outWrite = null, errRead = null, errWrite = null, stdin = null;
+        NamedPipeServerStream? ipcDaemon = null;
+        NamedPipeClientStream? ipcWorker = null;
+        var succeeded = false;
+        try
+        {
+            lock (_gate)
+            {
+                (outRead, outWrite) = InheritablePipe(program, "stdout");
+                (errRead, errWrite) = InheritablePipe(program, "stderr");
+                stdin = File.OpenHandle("NUL", FileMode.Open, FileAccess.Read);
+                MakeInheritable(stdin, program);
+                var fds = new List<(long, byte)>
+                {
+                    (stdin.DangerousGetHandle(), CrtFdBlock.Open | CrtFdBlock.Device),
+                    (outWrite.DangerousGetHandle(), CrtFdBlock.Open | CrtFdBlock.Pipe),
+                    (errWrite.DangerousGetHandle(), CrtFdBlock.Open | CrtFdBlock.Pipe),
+                };
+                if (request.NodeIpcChannel)
+                {
+                    (ipcDaemon, ipcWorker) = WindowsNodeChannel.CreatePipePair();
+                    fds.Add((ipcWorker.SafePipeHandle.DangerousGetHandle(), CrtFdBlock.Open | CrtFdBlock.Pipe));
+                }
+                var environment = WindowsCommandLine.EnvironmentBlock(Environment(request, fds.Count - 1));
+                var (pid, process) = CreateSuspendedInJob(program, application, commandLine, environment, request.WorkingDirectory,
+                    CrtFdBlock.Build(fds), stdin, outWrite, errWrite, out var job);
+                INodeChannel? channel = ipcDaemon is null ? null : WindowsNodeChannel.For(ipcDaemon, pid);
+                var entry = new Entry(process, job, channel);
+                _workers[pid] = entry;
+                Watch(pid, entry);
+                succeeded = true;
+                return new SpawnedProcess(pid, outRead, errRead, channel);
+            }
+        }
+        finally
+        {
+            // The worker holds its own copies; ours would keep its pipes open after it exits.
+            outWrite?.Dispose();
+            errWrite?.Dispose();
+            stdin?.Dispose();
+            ipcWorker?.Dispose();
+            if (!succeeded)
+            {
+                outRead?.Dispose();
+                errRead?.Dispose();
+                ipcDaemon?.Dispose();
+            }
+        }
+    }
+
+    public SignalOutcome Stop(int pid, int killSignal)
+    {
+        INodeChannel? channel;
+        lock (_gate)
+        {
+            if (!_workers.TryGetValue(pid, out var entry)) return SignalOutcome.NoSuchProcess;
+            channel = entry.Channel;
+        }
+        if (channel is null) return SignalOutcome.NotSupported;
+        return channel.Send(NodeStopMessage.For(killSignal)) ? SignalOutcome.Delivered : SignalOutcome.NotSupported;
+    }
+
+    public SignalOutcome Kill(int pid)
+    {
+        lock (_gate)
+        {
+            if (!_workers.TryGetValue(pid, out var entry)) return SignalOutcome.NoSuchProcess;
+            entry.KilledByPmx = true;
+            return Kernel32.TerminateJobObject(entry.Job, KilledExitCode) ? SignalOutcome.Delivered : SignalOutcome.NotPermitted;
+        }
+    }
+
+    public SignalOutcome SendSignal(int pid, int signal)
+    {
+        lock (_gate) return _workers.ContainsKey(pid) ? SignalOutcome.NotSupported : SignalOutcome.NoSuchProcess;
+    }
+
+    public IDisposable WatchExits(Action<int, ExitStatus> onExit)
+    {
+        _onExit = onExit;
+        return new ExitWatch(this);
+    }
+
+    /// <summary>A process handle is signalled when the process ends: a WaitHandle the thread pool can wait on.</summary>
+    sealed class ProcessWaitHandle : WaitHandle
+    {
+        public ProcessWaitHandle(SafeWaitHandle process) => SafeWaitHandle = process;
+    }
+
+    sealed class ExitWatch(WindowsProcessHost host) : IDisposable
+    {
+        public void Dispose() => host._onExit = null;
+    }
+
+    void Watch(int pid, Entry entry)
+    {
+        entry.Wait = ThreadPool.RegisterWaitForSingleObject(new ProcessWaitHandle(entry.Process), (_, _) => OnExited(pid), null, Timeout.Infinite, executeOnlyOnce: true);
+    }
+
+    void OnExited(int pid)
+    {
+        ExitStatus status;
+        lock (_gate)
+        {
+            if (!_workers.Remove(pid, out var entry)) return;
+            entry.Wait?.Unregister(null);
+            status = entry.KilledByPmx ? ExitStatus.KilledBy(SignalNames.SIGKILL)
+                : Kernel32.GetExitCodeProcess(entry.Process, out var code) ? ExitStatus.Exited((int)code) : ExitStatus.Exited(-1);
+            // What the worker left running goes with it, as a Linux worker's process group does.
+            Kernel32.TerminateJobObject(entry.Job, KilledExitCode);
+            entry.Job.Dispose();
+            entry.Process.Dispose();
+        }
+        _onExit?.Invoke(pid, status);
+    }
+
+    unsafe (int Pid, SafeWaitHandle Process) CreateSuspendedInJob(string program, string application, string commandLine, string environment,
+        string cwd, byte[] crtBlock, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr, out SafeFileHandle job)
+    {
+        var info = new Kernel32.ProcessInformation();
+        var line = (commandLine + "\0").ToCharArray(); // CreateProcessW may write into the command line
+        fixed (char* app = application + "\0", cmd = line, env = environment, dir = cwd + "\0")
+        fixed (byte* crt = crtBlock)
+        {
+            var startup = new Kernel32.StartupInfo
+            {
+                Size = sizeof(Kernel32.StartupInfo),
+                Flags = Kernel32.STARTF_USESTDHANDLES,
+                CrtBlockSize = (ushort)crtBlock.Length,
+                CrtBlock = crt,
+                StdInput = stdin.DangerousGetHandle(),
+                StdOutput = stdout.DangerousGetHandle(),
+                StdError = stderr.DangerousGetHandle(),
+            };
+            if (!Kernel32.CreateProcess(app, cmd, 0, 0, inheritHandles: true,
+                    Kernel32.CREATE_SUSPENDED | Kernel32.CREATE_UNICODE_ENVIRONMENT | Kernel32.CREATE_NO_WINDOW, env, dir, &startup, &info))
+                throw Failed(program, $"cannot start '{program}' ({application}) in '{cwd}'");
+        }
+        using var thread = new SafeWaitHandle(info.Thread, ownsHandle: true);
+        var process = new SafeWaitHandle(info.Process, ownsHandle: true);
+        job = Kernel32.CreateJobObject(0, null);
+        if (job.IsInvalid || !Kernel32.SetKillOnJobClose(job) || !Kernel32.AssignProcessToJobObject(job, info.Process)
+            || Kernel32.ResumeThread(info.Thread) == uint.MaxValue)
+        {
+            var failure = Failed(program, $"cannot start '{program}': cannot put it in a Job Object and resume it");
+            Kernel32.TerminateProcess(info.Process, KilledExitCode);
+            process.Dispose();
+            job.Dispose();
+            throw failure;
+        }
+        return (info.ProcessId, process);
+    }
+
+    /// <summary>The request's environment with the fd-passing variables made true (see LinuxProcessHost).</summary>
+    static Dictionary<string, string> Environment(SpawnRequest request, int channelFd)
+    {
+        var env = new Dictionary<string, string>(request.Environment, StringComparer.OrdinalIgnoreCase);
+        foreach (var name in (string[])["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", "SYSTEMD_EXEC_PID", "NOTIFY_SOCKET"])
+            env.Remove(name);
+        if (request.NodeIpcChannel)
+        {
+            env["NODE_CHANNEL_FD"] = channelFd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            env["NODE_CHANNEL_SERIALIZATION_MODE"] = "json";
+        }
+        return env;
+    }
+
+    static (SafeFileHandle Read, SafeFileHandle Write) InheritablePipe(string program, string what)
+    {
+        if (!Kernel32.CreatePipe(out var read, out var write, 0, 0))
+            throw Failed(program, $"cannot start '{program}': cannot create its {what} pipe");
+        MakeInheritable(write, program);
+        return (read, write);
+    }
+
+    static void MakeInheritable(SafeHandle handle, string program)
+    {
+        if (!Kernel32.SetHandleInformation(handle, Kernel32.HANDLE_FLAG_INHERIT, Kernel32.HANDLE_FLAG_INHERIT))
+            throw Failed(program, $"cannot start '{program}': cannot pass it a handle");
+    }
+
+    static SpawnException Failed(string program, string what) =>
+        new(program, $"{what}: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}");
+}
