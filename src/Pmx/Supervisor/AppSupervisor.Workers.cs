@@ -17,20 +17,31 @@ internal sealed partial class AppSupervisor
     /// <summary>Called by the reaper on its own thread for every reaped child (orphans included).</summary>
     public void OnChildExited(int pid, ExitStatus status) => _loop.Post(() => HandleExit(pid, status));
 
-    /// <summary>Spawns a worker for a slot (the Spawn action only). Null, with the reason, when it could not.</summary>
-    Worker? SpawnWorker(AppRuntime app, Slot slot, out string? failure)
+    /// <summary>
+    /// Carries out a Spawn action: prepares the request on the loop (sockets, environment), then
+    /// spawns on a spawn thread. The outcome comes back to the loop as Spawned or SpawnFailed.
+    /// </summary>
+    void BeginSpawn(AppRuntime app, Slot slot, SpawnTicket ticket)
     {
         var spec = app.Spec;
         var label = $"{spec.Name}#{slot.Index}";
         Worker? worker = null;
+        // Readiness heard before the spawn's outcome reached the loop (a fast worker, a slow spawn
+        // thread) waits here for its worker; bounded, as a worker may send anything.
+        var early = new List<ReadinessMessage>();
         NotifyChannel? notify = null;
+        SpawnRequest request;
         try
         {
-            notify = _plumbing.OpenNotifyChannel(label, m => _loop.Post(() => OnReadiness(worker, m)));
+            notify = _plumbing.OpenNotifyChannel(label, m => _loop.Post(() =>
+            {
+                if (worker is not null) OnReadiness(worker, m);
+                else if (early.Count < EarlyReadinessLimit) early.Add(m);
+            }));
             var socket = ListenSocketFor(app, slot);
             var environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, notify.Path);
             _plumbing.AddNodePreload(spec, environment);
-            var request = new SpawnRequest
+            request = new SpawnRequest
             {
                 Argv = WorkerCommandLine.Argv(spec),
                 WorkingDirectory = spec.Cwd,
@@ -40,28 +51,72 @@ internal sealed partial class AppSupervisor
                 NodeIpcChannel = true,
                 KillWhenParentDies = KillWhenParentDies,
             };
-            var process = _host.Spawn(request);
-            worker = new Worker(app, slot, process.Pid, _time.GetUtcNow());
-            _workersByPid[process.Pid] = worker;
-            worker.Resources.Add(notify.Resource);
-            // The output pipes are not the worker's resources: the log pump keeps reading them after
-            // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
-            var started = worker;
-            _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(started, line)));
-            if (process.NodeIpc is { } ipc)
-                worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(started, m))));
-            ArmStartDeadline(worker);
-            _log.LogInformation("{Worker} started as pid {Pid}: {Command}", label, process.Pid, string.Join(' ', request.Argv));
-            failure = null;
-            return worker;
         }
-        catch (Exception e) when (e is SpawnException or ListenException or IOException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (IsSpawnFailure(e))
         {
             notify?.Resource.Dispose();
-            _log.LogError("{Worker} cannot start: {Reason}", label, e.Message);
-            failure = e.Message;
-            return null;
+            SpawnFailed(app, slot, ticket, label, e.Message);
+            return;
         }
+
+        _spawnsInFlight++;
+        var channel = notify;
+        SpawnRunner.Shared.Run(() => ticket.IsCancelled ? null : _host.Spawn(request)).ContinueWith(outcome => _loop.Post(() =>
+        {
+            _spawnsInFlight--;
+            if (_spawnsInFlight == 0) _exitsBeforeSpawnReturned.Clear();
+            if (outcome.Exception?.InnerException is { } e)
+            {
+                channel.Resource.Dispose();
+                if (!IsSpawnFailure(e)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+                SpawnFailed(app, slot, ticket, label, e.Message);
+                return;
+            }
+            if (outcome.Result is not { } process)
+            {
+                channel.Resource.Dispose();
+                Dispatch(app, slot, new SlotEvent.SpawnFailed($"{label}: abandoned before it was spawned", ticket));
+                return;
+            }
+            worker = Adopt(app, slot, process, channel, request);
+            Dispatch(app, slot, new SlotEvent.Spawned(worker, ticket));
+            foreach (var message in early) OnReadiness(worker, message);
+            if (_exitsBeforeSpawnReturned.Remove(process.Pid, out var status)) HandleExit(process.Pid, status);
+        }), TaskScheduler.Default);
+    }
+
+    const int EarlyReadinessLimit = 16;
+
+    /// <summary>
+    /// What a spawn may fail with; anything else is a bug in pmx. ObjectDisposedException: the
+    /// slot's listening socket was closed (stop, delete) while the spawn waited for its thread.
+    /// </summary>
+    static bool IsSpawnFailure(Exception e) =>
+        e is SpawnException or ListenException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException;
+
+    void SpawnFailed(AppRuntime app, Slot slot, SpawnTicket ticket, string label, string reason)
+    {
+        _log.LogError("{Worker} cannot start: {Reason}", label, reason);
+        Dispatch(app, slot, new SlotEvent.SpawnFailed(reason, ticket));
+    }
+
+    /// <summary>The spawned process becomes a worker: found by pid, its output and channels attached, its start deadline armed.</summary>
+    Worker Adopt(AppRuntime app, Slot slot, SpawnedProcess process, NotifyChannel notify, SpawnRequest request)
+    {
+        var spec = app.Spec;
+        var worker = new Worker(app, slot, process.Pid, _time.GetUtcNow());
+        _workersByPid[process.Pid] = worker;
+        worker.Resources.Add(notify.Resource);
+        // The output pipes are not the worker's resources: the log pump keeps reading them after
+        // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
+        _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(worker, line)));
+        if (process.NodeIpc is { } ipc)
+            worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(worker, m))));
+        ArmStartDeadline(worker);
+        _log.LogInformation("{Worker} started as pid {Pid}: {Command}", worker.Label, process.Pid, string.Join(' ', request.Argv));
+        // `pmx kill` stopped everything while this spawn was in flight: the daemon is going, and so is this worker.
+        if (_life == SupervisorLife.Killed) _host.SignalGroup(process.Pid, SignalNames.SIGKILL);
+        return worker;
     }
 
     IListenSocket? ListenSocketFor(AppRuntime app, Slot slot)
@@ -139,7 +194,13 @@ internal sealed partial class AppSupervisor
 
     void HandleExit(int pid, ExitStatus status)
     {
-        if (!_workersByPid.Remove(pid, out var worker)) return; // an orphan reaped as subreaper/PID 1
+        if (!_workersByPid.Remove(pid, out var worker))
+        {
+            // The reaper may hear of an instant exit before the spawn's outcome reaches the loop;
+            // otherwise it is an orphan reaped as subreaper/PID 1. Forgotten once no spawn is in flight.
+            if (_spawnsInFlight > 0) _exitsBeforeSpawnReturned[pid] = status;
+            return;
+        }
         var now = _time.GetUtcNow();
         worker.MarkReaped(status);
         // The leader is gone; anything it left in its process group goes with it.

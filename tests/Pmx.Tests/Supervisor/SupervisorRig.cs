@@ -52,10 +52,17 @@ internal sealed class SupervisorRig : IDisposable
 
     void Record(string line) { lock (Progress) Progress.Add(line); }
 
-    /// <summary>Waits until the loop has handled everything posted so far (twice: handlers post too).</summary>
+    /// <summary>
+    /// Waits until the loop has handled everything posted so far (thrice: handlers post too) and no
+    /// spawn is in flight on the spawn threads (their outcomes are posted to the loop too).
+    /// </summary>
     public async Task Settle()
     {
-        for (var i = 0; i < 3; i++) await Loop.InvokeAsync(() => { });
+        do
+        {
+            for (var i = 0; i < 3; i++) await Loop.InvokeAsync(() => { });
+        }
+        while (await Loop.InvokeAsync(() => Task.FromResult(Supervisor.SpawnsInFlight)) > Host.HeldOnPurpose);
     }
 
     public async Task Advance(TimeSpan by)
@@ -85,10 +92,12 @@ internal sealed class FakeProcessHost : IProcessHost
     readonly List<(int Pid, int Signal)> _signals = [];
 
     public Exception? FailSpawnWith { get; set; }
+    /// <summary>Spawns a test holds hung on purpose: the rig's Settle does not wait for them.</summary>
+    public int HeldOnPurpose { get; set; }
     public IReadOnlyList<int> Spawned { get { lock (_gate) return _spawned.ToList(); } }
     public IReadOnlyList<(int Pid, int Signal)> Signals { get { lock (_gate) return _signals.ToList(); } }
 
-    /// <summary>Runs inside each Spawn, on the caller's thread (the supervisor loop).</summary>
+    /// <summary>Runs inside each Spawn, on the caller's thread (a spawn thread, never the supervisor loop).</summary>
     public Action? OnSpawn { get; set; }
 
     public SpawnedProcess Spawn(SpawnRequest request)
