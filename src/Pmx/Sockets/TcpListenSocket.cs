@@ -72,11 +72,12 @@ internal sealed class TcpListenSocket : IListenSocket
         }
     }
 
-    /// <summary>Sends new connections of this socket's reuseport group only to its first <paramref name="count"/> members.</summary>
-    public void SpreadOver(int count)
+    /// <summary>Sends new connections of this socket's reuseport group only to the members at <paramref name="positions"/>.</summary>
+    public void SteerTo(IReadOnlyList<int> positions)
     {
-        if (Pmx.Interop.Interop.AttachReuseportSpread(_socket.SafeHandle, (uint)count) != 0)
-            throw new ListenException($"cannot steer the SO_REUSEPORT group of {Endpoint}: {Marshal.GetLastPInvokeErrorMessage()}");
+        if (Pmx.Interop.Interop.AttachReuseportSteering(_socket.SafeHandle, positions) != 0)
+            throw new ListenException($"cannot steer the SO_REUSEPORT group of {Endpoint} to {positions.Count} sockets " +
+                $"(at most {Pmx.Interop.Interop.MaxSteeredPositions} when some leave): {Marshal.GetLastPInvokeErrorMessage()}");
     }
 
     public void Dispose() => _socket.Dispose();

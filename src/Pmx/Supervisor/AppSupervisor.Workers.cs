@@ -125,30 +125,26 @@ internal sealed partial class AppSupervisor
         if (app.Spec.ReusePort != ReusePortMode.PerInstance) return app.SharedSocket ??= _plumbing.Listen(app.Spec);
         if (slot.OwnSocket is { } own) return own;
         slot.OwnSocket = _plumbing.Listen(app.Spec);
-        SpreadOverOpenSockets(app);
+        app.Reuseport.Joined(slot.OwnSocket);
+        app.Reuseport.SpreadOverAll();
         return slot.OwnSocket;
     }
 
     /// <summary>
     /// reuse_port = "per_instance": the kernel must send new connections only to sockets a worker
     /// serves. An errored slot's socket would get 1/N of them forever, to hang unanswered; so it is
-    /// closed (the kernel fills its place in the group with the last member) and the spread is
-    /// redone over the sockets still open. A restart of the slot binds and spreads again.
+    /// closed (the kernel fills its place in the group with the last member, see ReuseportGroup)
+    /// and the spread is redone over the sockets still open. A restart of the slot binds a new
+    /// socket, which joins at the end of the group, and spreads again.
     /// </summary>
     void CloseSocketOfErroredSlot(AppRuntime app, Slot slot)
     {
         if (slot.State != SlotState.Errored || slot.OwnSocket is not { } socket) return;
         slot.OwnSocket = null;
-        socket.Dispose();
+        app.Reuseport.Close(socket);
         _log.LogWarning("{App}#{Index} is errored; closed its listening socket so no new connection waits on it", app.Name, slot.Index);
-        try { SpreadOverOpenSockets(app); }
+        try { app.Reuseport.SpreadOverAll(); }
         catch (ListenException e) { _log.LogError("{Message}", e.Message); }
-    }
-
-    static void SpreadOverOpenSockets(AppRuntime app)
-    {
-        var open = app.Slots.Select(s => s.OwnSocket).OfType<IListenSocket>().ToList();
-        if (open.Count > 0) open[0].SpreadOver(open.Count);
     }
 
     /// <summary>Online after the start grace, or failed after listen_timeout without a ready signal.</summary>

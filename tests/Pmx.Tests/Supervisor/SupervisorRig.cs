@@ -162,7 +162,7 @@ internal sealed class FakePlumbing : IWorkerPlumbing
         public SafeHandle Handle { get; } = new SafeFileHandle(-1, false);
         public string Endpoint => "127.0.0.1:0";
         public int AcceptQueueLength => 0;
-        public void SpreadOver(int count) { }
+        public void SteerTo(IReadOnlyList<int> positions) { }
         public void Dispose() { }
     }
 }
