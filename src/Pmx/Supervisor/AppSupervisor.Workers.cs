@@ -24,24 +24,19 @@ internal sealed partial class AppSupervisor
     void BeginSpawn(AppRuntime app, Slot slot, SpawnTicket ticket)
     {
         var spec = app.Spec;
-        var label = $"{spec.Name}#{slot.Index}";
-        Worker? worker = null;
-        // Readiness heard before the spawn's outcome reached the loop (a fast worker, a slow spawn
-        // thread) waits here for its worker; bounded, as a worker may send anything.
-        var early = new List<ReadinessMessage>();
-        NotifyChannel? notify = null;
+        var spawn = new PendingSpawn(app, slot, ticket);
         SpawnRequest request;
         try
         {
-            notify = _plumbing.OpenNotifyChannel(label, m => _loop.Post(() =>
+            spawn.Notify = _plumbing.OpenNotifyChannel(spawn.Label, m => _loop.Post(() =>
             {
-                if (worker is not null) OnReadiness(worker, m);
-                else if (early.Count < EarlyReadinessLimit) early.Add(m);
+                if (spawn.Worker is { } worker) OnReadiness(worker, m);
+                else spawn.Hold(m);
             }));
             var socket = ListenSocketFor(app, slot);
-            var environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, notify.Path);
+            var environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, spawn.Notify.Path);
             _plumbing.AddNodePreload(spec, environment);
-            request = new SpawnRequest
+            spawn.Request = request = new SpawnRequest
             {
                 Argv = WorkerCommandLine.Argv(spec),
                 WorkingDirectory = spec.Cwd,
@@ -54,38 +49,44 @@ internal sealed partial class AppSupervisor
         }
         catch (Exception e) when (IsSpawnFailure(e))
         {
-            notify?.Resource.Dispose();
-            SpawnFailed(app, slot, ticket, label, e.Message);
+            spawn.Notify?.Resource.Dispose();
+            SpawnFailed(spawn, e.Message);
             return;
         }
 
         _spawnsInFlight++;
-        var channel = notify;
         SpawnRunner.Shared.Run(() => ticket.IsCancelled ? null : _host.Spawn(request)).ContinueWith(outcome => _loop.Post(() =>
         {
-            _spawnsInFlight--;
-            if (_spawnsInFlight == 0) _exitsBeforeSpawnReturned.Clear();
-            if (outcome.Exception?.InnerException is { } e)
+            try { SpawnReturned(spawn, outcome); }
+            finally
             {
-                channel.Resource.Dispose();
-                if (!IsSpawnFailure(e)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-                SpawnFailed(app, slot, ticket, label, e.Message);
-                return;
+                // Exits stashed for a spawn still in flight; with none in flight, they were orphans'.
+                if (--_spawnsInFlight == 0) _exitsBeforeSpawnReturned.Clear();
             }
-            if (outcome.Result is not { } process)
-            {
-                channel.Resource.Dispose();
-                Dispatch(app, slot, new SlotEvent.SpawnFailed($"{label}: abandoned before it was spawned", ticket));
-                return;
-            }
-            worker = Adopt(app, slot, process, channel, request);
-            Dispatch(app, slot, new SlotEvent.Spawned(worker, ticket));
-            foreach (var message in early) OnReadiness(worker, message);
-            if (_exitsBeforeSpawnReturned.Remove(process.Pid, out var status)) HandleExit(process.Pid, status);
         }), TaskScheduler.Default);
     }
 
-    const int EarlyReadinessLimit = 16;
+    /// <summary>On the loop: a spawn's outcome becomes a worker and a Spawned event, or a SpawnFailed one.</summary>
+    void SpawnReturned(PendingSpawn spawn, Task<SpawnedProcess?> outcome)
+    {
+        if (outcome.Exception?.InnerException is { } e)
+        {
+            spawn.Notify!.Resource.Dispose();
+            if (!IsSpawnFailure(e)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            SpawnFailed(spawn, e.Message);
+            return;
+        }
+        if (outcome.Result is not { } process)
+        {
+            spawn.Notify!.Resource.Dispose();
+            Dispatch(spawn.App, spawn.Slot, new SlotEvent.SpawnFailed($"{spawn.Label}: abandoned before it was spawned", spawn.Ticket));
+            return;
+        }
+        var worker = spawn.Worker = Adopt(spawn, process);
+        Dispatch(spawn.App, spawn.Slot, new SlotEvent.Spawned(worker, spawn.Ticket));
+        foreach (var message in spawn.HeldReadiness) OnReadiness(worker, message);
+        if (_exitsBeforeSpawnReturned.Remove(process.Pid, out var status)) HandleExit(process.Pid, status);
+    }
 
     /// <summary>
     /// What a spawn may fail with; anything else is a bug in pmx. ObjectDisposedException: the
@@ -94,26 +95,26 @@ internal sealed partial class AppSupervisor
     static bool IsSpawnFailure(Exception e) =>
         e is SpawnException or ListenException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException;
 
-    void SpawnFailed(AppRuntime app, Slot slot, SpawnTicket ticket, string label, string reason)
+    void SpawnFailed(PendingSpawn spawn, string reason)
     {
-        _log.LogError("{Worker} cannot start: {Reason}", label, reason);
-        Dispatch(app, slot, new SlotEvent.SpawnFailed(reason, ticket));
+        _log.LogError("{Worker} cannot start: {Reason}", spawn.Label, reason);
+        Dispatch(spawn.App, spawn.Slot, new SlotEvent.SpawnFailed(reason, spawn.Ticket));
     }
 
     /// <summary>The spawned process becomes a worker: found by pid, its output and channels attached, its start deadline armed.</summary>
-    Worker Adopt(AppRuntime app, Slot slot, SpawnedProcess process, NotifyChannel notify, SpawnRequest request)
+    Worker Adopt(PendingSpawn spawn, SpawnedProcess process)
     {
-        var spec = app.Spec;
-        var worker = new Worker(app, slot, process.Pid, _time.GetUtcNow());
+        var spec = spawn.App.Spec;
+        var worker = new Worker(spawn.App, spawn.Slot, process.Pid, _time.GetUtcNow());
         _workersByPid[process.Pid] = worker;
-        worker.Resources.Add(notify.Resource);
+        worker.Resources.Add(spawn.Notify!.Resource);
         // The output pipes are not the worker's resources: the log pump keeps reading them after
         // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
-        _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(worker, line)));
+        _plumbing.AttachOutput(spec, spawn.Slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(worker, line)));
         if (process.NodeIpc is { } ipc)
             worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(worker, m))));
         ArmStartDeadline(worker);
-        _log.LogInformation("{Worker} started as pid {Pid}: {Command}", worker.Label, process.Pid, string.Join(' ', request.Argv));
+        _log.LogInformation("{Worker} started as pid {Pid}: {Command}", worker.Label, process.Pid, string.Join(' ', spawn.Request!.Argv));
         // `pmx kill` stopped everything while this spawn was in flight: the daemon is going, and so is this worker.
         if (_life == SupervisorLife.Killed) _host.SignalGroup(process.Pid, SignalNames.SIGKILL);
         return worker;
@@ -198,9 +199,9 @@ internal sealed partial class AppSupervisor
             return;
         }
         var now = _time.GetUtcNow();
+        // What the leader left in its process group is gone too: the host SIGKILLs the group before
+        // it reaps the leader (IProcessHost.SignalGroup), while the zombie still pins the group id.
         worker.MarkReaped(status);
-        // The leader is gone; anything it left in its process group goes with it.
-        _host.SignalGroup(pid, SignalNames.SIGKILL);
         _log.LogInformation("{Worker} pid {Pid} {Exit} after {Uptime}", worker.Label, pid, status.Describe(),
             HumanDuration.Format(worker.Uptime(now)));
         Dispatch(worker.App, worker.Slot, new SlotEvent.Exited(worker, worker.Uptime(now)));
