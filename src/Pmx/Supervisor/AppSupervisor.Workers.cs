@@ -82,7 +82,7 @@ internal sealed partial class AppSupervisor
             Dispatch(spawn.App, spawn.Slot, new SlotEvent.SpawnFailed($"{spawn.Label}: abandoned before it was spawned", spawn.Ticket));
             return;
         }
-        var worker = spawn.Worker = Adopt(spawn, process);
+        var worker = spawn.Worker = WorkerOf(spawn, process);
         Dispatch(spawn.App, spawn.Slot, new SlotEvent.Spawned(worker, spawn.Ticket));
         foreach (var message in spawn.HeldReadiness) OnReadiness(worker, message);
         if (_exitsBeforeSpawnReturned.Remove(process.Pid, out var status)) HandleExit(process.Pid, status);
@@ -102,7 +102,7 @@ internal sealed partial class AppSupervisor
     }
 
     /// <summary>The spawned process becomes a worker: found by pid, its output and channels attached, its start deadline armed.</summary>
-    Worker Adopt(PendingSpawn spawn, SpawnedProcess process)
+    Worker WorkerOf(PendingSpawn spawn, SpawnedProcess process)
     {
         var spec = spawn.App.Spec;
         var worker = new Worker(spawn.App, spawn.Slot, process.Pid, _time.GetUtcNow());
