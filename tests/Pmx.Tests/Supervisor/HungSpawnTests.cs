@@ -96,6 +96,27 @@ public class HungSpawnTests
         finally { mount.Release(); }
     }
 
+    [Test, Timeout(30_000)]
+    public async Task AWorkerReapedBeforeItsSpawnReturnedToTheLoopIsStillSeenToExitAndRestarted(CancellationToken ct)
+    {
+        using var rig = new SupervisorRig();
+        var spec = SupervisorRig.App();
+        // The reaper's exit event reaches the loop before the spawn's outcome does.
+        rig.Host.BeforeSpawnReturns = pid =>
+        {
+            if (pid == 1000) rig.Supervisor.OnChildExited(pid, ExitStatus.Exited(3));
+        };
+
+        _ = rig.Up(spec);
+        await rig.Settle();
+        var exited = await rig.List();
+        await Assert.That(await rig.Loop.InvokeAsync(() => Task.FromResult(rig.Supervisor.LivePids.Count))).IsEqualTo(0);
+        await rig.Advance(TimeSpan.FromSeconds(30)); // past any restart delay the policy picks
+
+        await Assert.That(exited.Single().Status).IsEqualTo(ProcessStatus.Launching);
+        await Assert.That(rig.Host.Spawned.SequenceEqual([1000, 1001])).IsTrue();
+    }
+
     /// <summary>A path whose open(2) blocks until <see cref="Release"/>: a FIFO with no writer.</summary>
     sealed class HungPath : IDisposable
     {

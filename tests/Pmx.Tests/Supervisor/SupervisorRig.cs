@@ -100,16 +100,21 @@ internal sealed class FakeProcessHost : IProcessHost
     /// <summary>Runs inside each Spawn, on the caller's thread (a spawn thread, never the supervisor loop).</summary>
     public Action? OnSpawn { get; set; }
 
+    /// <summary>Runs with the new pid on the spawn thread, before Spawn returns (as a reaper may see an instant exit).</summary>
+    public Action<int>? BeforeSpawnReturns { get; set; }
+
     public SpawnedProcess Spawn(SpawnRequest request)
     {
         OnSpawn?.Invoke();
         if (FailSpawnWith is { } failure) throw failure;
+        int pid;
         lock (_gate)
         {
-            var pid = _nextPid++;
+            pid = _nextPid++;
             _spawned.Add(pid);
-            return new SpawnedProcess(pid, new SafeFileHandle(-1, false), new SafeFileHandle(-1, false), null);
         }
+        BeforeSpawnReturns?.Invoke(pid);
+        return new SpawnedProcess(pid, new SafeFileHandle(-1, false), new SafeFileHandle(-1, false), null);
     }
 
     public SignalOutcome SignalGroup(int processGroupId, int signal) => Signal(processGroupId, signal);
