@@ -5,7 +5,7 @@ namespace Pmx.EndToEnd;
 /// <summary>`pmx up --no-daemon` as a container's PID 1: reaps orphans, stops gracefully on SIGTERM.</summary>
 public class ForegroundModeTests
 {
-    [Test, Timeout(60_000)]
+    [Test, Timeout(120_000)]
     public async Task AsPid1ItReapsOrphanedGrandchildrenAndExitsZeroOnSigterm(CancellationToken ct)
     {
         await using var sandbox = new PmxSandbox();
@@ -13,7 +13,7 @@ public class ForegroundModeTests
             [[apps]]
             name = "orphaner"
             script = "{PmxSandbox.TestWorker}"
-            args = ["--spawn-orphan", "1s"]
+            args = ["--spawn-orphan", "5s"]
             instances = 2
             """);
         var start = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -25,22 +25,24 @@ public class ForegroundModeTests
         var errors = unshare.StandardError.ReadToEndAsync(ct);
         try
         {
+            // Deadlines, not timings: under load a start may take long. The orphans live 5 s, so the
+            // scan below sees them even when `list` answers late.
             await Poll.Until(async () => (await sandbox.List(ct)).Count(r => r.Status == "online") == 2,
-                TimeSpan.FromSeconds(15), "both workers online, seen through the control socket", ct);
+                TimeSpan.FromSeconds(30), "both workers online, seen through the control socket", ct);
             var orphans = new List<int>();
             await Poll.Until(() =>
             {
                 orphans = sandbox.ProcessesOfThisHome().Where(pid => Comm(pid) == "sleep").ToList();
                 return orphans.Count == 2;
-            }, TimeSpan.FromSeconds(10), "the two orphaned sleeps", ct);
+            }, TimeSpan.FromSeconds(20), "the two orphaned sleeps", ct);
             // A reaped process leaves /proc; a zombie would stay there.
-            await Poll.Until(() => orphans.All(pid => !Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(10),
+            await Poll.Until(() => orphans.All(pid => !Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(30),
                 "the orphans to exit and be reaped (no zombie left)", ct);
 
             var pid1 = sandbox.ProcessesOfThisHome().Single(pid => Comm(pid) == "pmx" && ParentOf(pid) == unshare.Id);
             using (var term = Process.Start("kill", ["-TERM", pid1.ToString()])) await term.WaitForExitAsync(ct);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(TimeSpan.FromSeconds(20));
+            deadline.CancelAfter(TimeSpan.FromSeconds(30));
             await unshare.WaitForExitAsync(deadline.Token);
         }
         finally

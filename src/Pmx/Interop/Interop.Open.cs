@@ -5,7 +5,7 @@ namespace Pmx.Interop;
 internal static partial class Interop
 {
     /// <summary>Values shared by x86-64 and aarch64 (asm-generic/fcntl.h).</summary>
-    internal const int O_RDWR = 0x2, O_CREAT = 0x40, O_CLOEXEC = 0x80000;
+    internal const int O_WRONLY = 0x1, O_RDWR = 0x2, O_CREAT = 0x40, O_CLOEXEC = 0x80000;
 
     /// <summary>
     /// open(2) with a mode (used with O_CREAT; open is variadic, and an int in the first variadic

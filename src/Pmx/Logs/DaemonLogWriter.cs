@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using static Pmx.Interop.Interop;
 
 namespace Pmx.Logs;
 
@@ -13,9 +14,15 @@ namespace Pmx.Logs;
 ///   is how a full disk used to take the daemon down.)
 /// - past <see cref="DefaultMaxBytes"/> it copies the file to daemon.log.1 and empties it in
 ///   place, so fd 1/2 and `tail -F` keep working; if the copy fails (full disk) the old lines go.
+/// - when daemon.log is deleted or replaced (a cleanup of PMX_HOME, logrotate without
+///   copytruncate), the next write opens a new daemon.log and dup2's it onto the descriptors the
+///   writer was given, so C# logging, fd 1/2 and a FailFast's last words all land in the file a
+///   user can read, never in an unlinked inode (LogFile does the same for logs/).
 /// Lines from different threads never interleave: whole lines are written under one lock.
 /// </summary>
-internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long maxBytes = DaemonLogWriter.DefaultMaxBytes) : TextWriter
+/// <param name="file">Where lines go (fd 2 for the daemon); reopening replaces what it refers to.</param>
+/// <param name="alsoOnto">Other descriptors that must follow a reopen (fd 1 for the daemon).</param>
+internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long maxBytes = DaemonLogWriter.DefaultMaxBytes, params int[] alsoOnto) : TextWriter
 {
     public const long DefaultMaxBytes = 10 * 1024 * 1024;
     const int KeptWhileFailing = 20;
@@ -35,7 +42,7 @@ internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long max
         // `pmx daemon` run by hand (or by a test) may write to a pipe or a terminal: positional
         // writes and size checks need a file, and there is no file to bound, so the console stays.
         if (!IsSeekable(stderr)) return;
-        var writer = new DaemonLogWriter(stderr, daemonLogPath);
+        var writer = new DaemonLogWriter(stderr, daemonLogPath, DefaultMaxBytes, 1);
         Console.SetOut(writer);
         Console.SetError(writer);
     }
@@ -89,6 +96,7 @@ internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long max
         var end = text.LastIndexOf('\n') + 1;
         _partial.Remove(0, end);
         var lines = text[..end];
+        if (OperatingSystem.IsLinux()) FollowPath();
         if (_droppedLines > 0)
         {
             if (!TryWrite(Recap())) { Keep(lines); return; }
@@ -126,6 +134,35 @@ internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long max
             _reason = LogDropCount.Describe(e);
             return false;
         }
+    }
+
+    /// <summary>Reopens daemon.log onto the writer's descriptors when the file at the path is gone or another one.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    void FollowPath()
+    {
+        if (TryIdentify(file) is not { } written) return;
+        if (TryIdentify(path) is { } atPath && atPath.IsSameFileAs(written)) return;
+        try
+        {
+            var folder = Path.GetDirectoryName(path);
+            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return; /* the old file keeps the lines */ }
+        var fresh = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0b110_100_000); // 0640
+        if (fresh < 0) return;
+        try
+        {
+            var added = false;
+            file.DangerousAddRef(ref added);
+            try
+            {
+                // dup2 clears FD_CLOEXEC on the target: fd 1/2 stay what a child of the daemon inherits, as before.
+                dup2(fresh, (int)file.DangerousGetHandle());
+                foreach (var fd in alsoOnto) dup2(fresh, fd);
+            }
+            finally { if (added) file.DangerousRelease(); }
+        }
+        finally { new SafeFileHandle(fresh, ownsHandle: true).Dispose(); }
     }
 
     void KeepBounded()

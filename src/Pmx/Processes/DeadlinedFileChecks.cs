@@ -9,11 +9,12 @@ namespace Pmx.Processes;
 /// </summary>
 /// <remarks>
 /// A path on an unresponsive NFS or FUSE mount blocks stat(2) without end, in uninterruptible
-/// sleep: nothing can cancel it. Spawns are called from the supervisor's loop, which must keep
-/// answering `list` and `kill`; so the loop waits at most <see cref="Deadline"/> and the spawn
-/// fails with a message that says why. The stuck thread is left behind (it is all that can be
-/// done with it); while it is stuck, another spawn with the same paths fails at once instead of
-/// blocking the loop again and leaving another thread behind.
+/// sleep: nothing can cancel it. Spawns run on the supervisor's spawn threads (SpawnRunner), so
+/// the loop keeps answering `list` and `kill` whatever happens here; this deadline keeps a spawn
+/// thread from being lost to one hung path and turns the hang into a failed start whose message
+/// says why (the slot goes errored instead of launching forever). The stuck thread is left behind
+/// (it is all that can be done with it); while it is stuck, another spawn with the same paths
+/// fails at once instead of leaving another thread behind.
 /// </remarks>
 internal sealed class DeadlinedFileChecks(TimeSpan deadline)
 {

@@ -28,7 +28,7 @@ public sealed class LinuxProcessHost : IProcessHost
     const string DevNull = "/dev/null";
     readonly string _shimPath;
     readonly ChildRegistry _children = ChildRegistry.OfThisProcess;
-    // The caller is the supervisor's loop: a hung mount may cost it this long, once (see DeadlinedFileChecks).
+    // The caller is a spawn thread, never the supervisor's loop: a hung mount costs it this long, once (see DeadlinedFileChecks).
     readonly DeadlinedFileChecks _fileChecks = new(TimeSpan.FromSeconds(3));
 
     /// <param name="shimPath">Absolute path of the pmx binary that understands `__exec`.</param>

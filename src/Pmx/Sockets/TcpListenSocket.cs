@@ -82,13 +82,14 @@ internal sealed class TcpListenSocket : IListenSocket
         }
     }
 
-    /// <summary>Sends new connections of this socket's reuseport group only to its first <paramref name="count"/> members.</summary>
-    public void SpreadOver(int count)
+    /// <summary>Sends new connections of this socket's reuseport group only to the members at <paramref name="positions"/>.</summary>
+    public void SteerTo(IReadOnlyList<int> positions)
     {
         if (!OperatingSystem.IsLinux())
             throw new ListenException($"reuse_port = \"per_instance\" needs Linux's SO_REUSEPORT; on this system leave reuse_port unset (one shared socket) for {Endpoint}");
-        if (Pmx.Interop.Interop.AttachReuseportSpread(_socket.SafeHandle, (uint)count) != 0)
-            throw new ListenException($"cannot steer the SO_REUSEPORT group of {Endpoint}: {Marshal.GetLastPInvokeErrorMessage()}");
+        if (Pmx.Interop.Interop.AttachReuseportSteering(_socket.SafeHandle, positions) != 0)
+            throw new ListenException($"cannot steer the SO_REUSEPORT group of {Endpoint} to {positions.Count} sockets " +
+                $"(at most {Pmx.Interop.Interop.MaxSteeredPositions} when some leave): {Marshal.GetLastPInvokeErrorMessage()}");
     }
 
     public void Dispose() => _socket.Dispose();

@@ -12,6 +12,8 @@ internal sealed class AppRuntime(AppSpec spec, IReadOnlyDictionary<string, strin
     public OperationQueue Operations { get; } = new();
     /// <summary>The shared listening socket of a cluster app (reuse_port = "shared").</summary>
     public IListenSocket? SharedSocket { get; set; }
+    /// <summary>The slots' own sockets (reuse_port = "per_instance") in the kernel's group order.</summary>
+    public ReuseportGroup Reuseport { get; } = new();
     /// <summary>The ecosystem file the app came from, so `pmx down -c FILE` finds it.</summary>
     public string? ConfigPath { get; set; }
     /// <summary>The --env NAME the app was started with, to re-read its file the same way on reload.</summary>

@@ -110,6 +110,9 @@ internal sealed partial class AppSupervisor
             return (failures.ExitCode == 0 ? null : failures.Message, null);
         }
         Dispatch(app, slot, SlotEvent.Reload);
+        // The replacement is spawned off the loop: wait for its outcome.
+        var ticket = slot.View.Launching;
+        await slot.Until(s => ticket is null || s.View.Launching != ticket);
         if (slot.Incoming is not { } incoming) return ($"{app.Name}#{slot.Index}: {slot.LastExit}", null);
         await slot.Until(s => s.State != SlotState.Replacing || s.Incoming != incoming);
         if (slot.Current != incoming || incoming.State != WorkerState.Online)

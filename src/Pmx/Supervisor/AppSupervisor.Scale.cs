@@ -39,9 +39,11 @@ internal sealed partial class AppSupervisor
     /// (classic BPF on the group), let handshakes in flight land, and let the slot's still-running
     /// worker accept what is queued.
     /// </summary>
-    async Task SteerAwayFrom(AppRuntime app, IReadOnlyList<Slot> removed, int kept, Action<string> progress)
+    async Task SteerAwayFrom(AppRuntime app, IReadOnlyList<Slot> removed, Action<string> progress)
     {
-        app.Slots.Select(s => s.OwnSocket).OfType<IListenSocket>().FirstOrDefault()?.SpreadOver(kept);
+        // By socket, not by slot index: after an errored slot's socket was replaced, slot order is not group order.
+        try { app.Reuseport.SteerTo(app.Slots.Except(removed).Select(s => s.OwnSocket).OfType<IListenSocket>()); }
+        catch (ListenException e) { progress($"{app.Name}: {e.Message}; new connections may still reach removed instances"); }
         await Task.Delay(HandshakeGrace, _time);
         var waited = _time.GetUtcNow();
         while (removed.Any(slot => slot.OwnSocket is { AcceptQueueLength: > 0 }) && _time.GetUtcNow() - waited < DrainDeadline)
@@ -65,15 +67,15 @@ internal sealed partial class AppSupervisor
         {
             // Highest instances go first, each through the graceful stop path; the shared socket stays open.
             var removed = app.Slots.Where(s => s.Index >= target).OrderByDescending(s => s.Index).ToList();
-            if (UsesPerInstanceSockets(app) && target > 0) await SteerAwayFrom(app, removed, target, progress);
+            if (UsesPerInstanceSockets(app) && target > 0) await SteerAwayFrom(app, removed, progress);
             foreach (var message in await StopSlots(app, removed)) progress(message);
             foreach (var slot in removed)
             {
                 app.Slots.Remove(slot);
-                slot.OwnSocket?.Dispose();
+                if (slot.OwnSocket is { } socket) app.Reuseport.Close(socket);
                 slot.OwnSocket = null;
             }
-            if (UsesPerInstanceSockets(app)) SpreadOverOpenSockets(app);
+            if (UsesPerInstanceSockets(app)) app.Reuseport.SpreadOverAll();
         }
         return CommandOutcome.Ok($"{app.Name}: {from} → {target} instance{(target == 1 ? "" : "s")}");
     }

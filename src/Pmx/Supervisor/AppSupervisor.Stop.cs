@@ -60,11 +60,8 @@ internal sealed partial class AppSupervisor
     /// </summary>
     static void CloseSockets(AppRuntime app)
     {
-        foreach (var slot in app.Slots)
-        {
-            slot.OwnSocket?.Dispose();
-            slot.OwnSocket = null;
-        }
+        foreach (var slot in app.Slots) slot.OwnSocket = null;
+        app.Reuseport.CloseAll();
         app.SharedSocket?.Dispose();
         app.SharedSocket = null;
     }

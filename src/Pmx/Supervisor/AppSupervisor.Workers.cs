@@ -17,20 +17,26 @@ internal sealed partial class AppSupervisor
     /// <summary>Called by the host's exit watch on its own thread for every ended child (on Linux, orphans included).</summary>
     public void OnChildExited(int pid, ExitStatus status) => _loop.Post(() => HandleExit(pid, status));
 
-    /// <summary>Spawns a worker for a slot (the Spawn action only). Null, with the reason, when it could not.</summary>
-    Worker? SpawnWorker(AppRuntime app, Slot slot, out string? failure)
+    /// <summary>
+    /// Carries out a Spawn action: prepares the request on the loop (sockets, environment), then
+    /// spawns on a spawn thread. The outcome comes back to the loop as Spawned or SpawnFailed.
+    /// </summary>
+    void BeginSpawn(AppRuntime app, Slot slot, SpawnTicket ticket)
     {
         var spec = app.Spec;
-        var label = $"{spec.Name}#{slot.Index}";
-        Worker? worker = null;
-        NotifyChannel? notify = null;
+        var spawn = new PendingSpawn(app, slot, ticket);
+        SpawnRequest request;
         try
         {
-            notify = _plumbing.OpenNotifyChannel(label, m => _loop.Post(() => OnReadiness(worker, m)));
+            spawn.Notify = _plumbing.OpenNotifyChannel(spawn.Label, m => _loop.Post(() =>
+            {
+                if (spawn.Worker is { } worker) OnReadiness(worker, m);
+                else spawn.Hold(m);
+            }));
             var socket = ListenSocketFor(app, slot);
-            var environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, notify.Path);
+            var environment = WorkerCommandLine.Environment(spec, slot.Index, app.BaseEnvironment, spawn.Notify.Path);
             _plumbing.AddNodePreload(spec, environment);
-            var request = new SpawnRequest
+            spawn.Request = request = new SpawnRequest
             {
                 Argv = WorkerCommandLine.Argv(spec),
                 WorkingDirectory = spec.Cwd,
@@ -40,29 +46,79 @@ internal sealed partial class AppSupervisor
                 NodeIpcChannel = true,
                 KillWhenParentDies = KillWhenParentDies,
             };
-            var process = _host.Spawn(request);
-            worker = new Worker(app, slot, process.Pid, _time.GetUtcNow());
-            _workersByPid[process.Pid] = worker;
-            worker.Resources.Add(notify.Resource);
-            // The output pipes are not the worker's resources: the log pump keeps reading them after
-            // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
-            var started = worker;
-            slot.LastStderr = new Logs.StderrTail();
-            _plumbing.AttachOutput(spec, slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(started, line)), slot.LastStderr);
-            if (process.NodeIpc is { } ipc)
-                worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(started, m))));
-            ArmStartDeadline(worker);
-            _log.LogInformation("{Worker} started as pid {Pid}: {Command}", label, process.Pid, string.Join(' ', request.Argv));
-            failure = null;
-            return worker;
         }
-        catch (Exception e) when (e is SpawnException or ListenException or IOException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (IsSpawnFailure(e))
         {
-            notify?.Resource.Dispose();
-            _log.LogError("{Worker} cannot start: {Reason}", label, e.Message);
-            failure = e.Message;
-            return null;
+            spawn.Notify?.Resource.Dispose();
+            SpawnFailed(spawn, e.Message);
+            return;
         }
+
+        _spawnsInFlight++;
+        SpawnRunner.Shared.Run(() => ticket.IsCancelled ? null : _host.Spawn(request)).ContinueWith(outcome => _loop.Post(() =>
+        {
+            try { SpawnReturned(spawn, outcome); }
+            finally
+            {
+                // Exits stashed for a spawn still in flight; with none in flight, they were orphans'.
+                if (--_spawnsInFlight == 0) _exitsBeforeSpawnReturned.Clear();
+            }
+        }), TaskScheduler.Default);
+    }
+
+    /// <summary>On the loop: a spawn's outcome becomes a worker and a Spawned event, or a SpawnFailed one.</summary>
+    void SpawnReturned(PendingSpawn spawn, Task<SpawnedProcess?> outcome)
+    {
+        if (outcome.Exception?.InnerException is { } e)
+        {
+            spawn.Notify!.Resource.Dispose();
+            if (!IsSpawnFailure(e)) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            SpawnFailed(spawn, e.Message);
+            return;
+        }
+        if (outcome.Result is not { } process)
+        {
+            spawn.Notify!.Resource.Dispose();
+            Dispatch(spawn.App, spawn.Slot, new SlotEvent.SpawnFailed($"{spawn.Label}: abandoned before it was spawned", spawn.Ticket));
+            return;
+        }
+        var worker = spawn.Worker = WorkerOf(spawn, process);
+        Dispatch(spawn.App, spawn.Slot, new SlotEvent.Spawned(worker, spawn.Ticket));
+        foreach (var message in spawn.HeldReadiness) OnReadiness(worker, message);
+        if (_exitsBeforeSpawnReturned.Remove(process.Pid, out var status)) HandleExit(process.Pid, status);
+    }
+
+    /// <summary>
+    /// What a spawn may fail with; anything else is a bug in pmx. ObjectDisposedException: the
+    /// slot's listening socket was closed (stop, delete) while the spawn waited for its thread.
+    /// </summary>
+    static bool IsSpawnFailure(Exception e) =>
+        e is SpawnException or ListenException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException;
+
+    void SpawnFailed(PendingSpawn spawn, string reason)
+    {
+        _log.LogError("{Worker} cannot start: {Reason}", spawn.Label, reason);
+        Dispatch(spawn.App, spawn.Slot, new SlotEvent.SpawnFailed(reason, spawn.Ticket));
+    }
+
+    /// <summary>The spawned process becomes a worker: found by pid, its output and channels attached, its start deadline armed.</summary>
+    Worker WorkerOf(PendingSpawn spawn, SpawnedProcess process)
+    {
+        var spec = spawn.App.Spec;
+        var worker = new Worker(spawn.App, spawn.Slot, process.Pid, _time.GetUtcNow());
+        _workersByPid[process.Pid] = worker;
+        worker.Resources.Add(spawn.Notify!.Resource);
+        // The output pipes are not the worker's resources: the log pump keeps reading them after
+        // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
+        spawn.Slot.LastStderr = new Logs.StderrTail();
+        _plumbing.AttachOutput(spec, spawn.Slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(worker, line)), spawn.Slot.LastStderr);
+        if (process.NodeIpc is { } ipc)
+            worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(worker, m))));
+        ArmStartDeadline(worker);
+        _log.LogInformation("{Worker} started as pid {Pid}: {Command}", worker.Label, process.Pid, string.Join(' ', spawn.Request!.Argv));
+        // `pmx kill` stopped everything while this spawn was in flight: the daemon is going, and so is this worker.
+        if (_life == SupervisorLife.Killed) _host.Kill(process.Pid);
+        return worker;
     }
 
     IListenSocket? ListenSocketFor(AppRuntime app, Slot slot)
@@ -73,15 +129,17 @@ internal sealed partial class AppSupervisor
         if (app.Spec.ReusePort != ReusePortMode.PerInstance) return app.SharedSocket ??= _plumbing.Listen(app.Spec);
         if (slot.OwnSocket is { } own) return own;
         slot.OwnSocket = _plumbing.Listen(app.Spec);
-        SpreadOverOpenSockets(app);
+        app.Reuseport.Joined(slot.OwnSocket);
+        app.Reuseport.SpreadOverAll();
         return slot.OwnSocket;
     }
 
     /// <summary>
     /// reuse_port = "per_instance": the kernel must send new connections only to sockets a worker
     /// serves. An errored slot's socket would get 1/N of them forever, to hang unanswered; so it is
-    /// closed (the kernel fills its place in the group with the last member) and the spread is
-    /// redone over the sockets still open. A restart of the slot binds and spreads again.
+    /// closed (the kernel fills its place in the group with the last member, see ReuseportGroup)
+    /// and the spread is redone over the sockets still open. A restart of the slot binds a new
+    /// socket, which joins at the end of the group, and spreads again.
     /// </summary>
     void CloseSocketOfErroredSlot(AppRuntime app, Slot slot)
     {
@@ -93,17 +151,11 @@ internal sealed partial class AppSupervisor
     {
         if (slot.State is not (SlotState.Errored or SlotState.Stopped) || slot.OwnSocket is not { } socket) return;
         slot.OwnSocket = null;
-        socket.Dispose();
+        app.Reuseport.Close(socket);
         _log.LogWarning("{App}#{Index} is {State}; closed its listening socket so no new connection waits on it",
             app.Name, slot.Index, slot.State == SlotState.Errored ? "errored" : "stopped");
-        try { SpreadOverOpenSockets(app); }
+        try { app.Reuseport.SpreadOverAll(); }
         catch (ListenException e) { _log.LogError("{Message}", e.Message); }
-    }
-
-    static void SpreadOverOpenSockets(AppRuntime app)
-    {
-        var open = app.Slots.Select(s => s.OwnSocket).OfType<IListenSocket>().ToList();
-        if (open.Count > 0) open[0].SpreadOver(open.Count);
     }
 
     /// <summary>Online after the start grace, or failed after listen_timeout without a ready signal.</summary>
@@ -149,11 +201,17 @@ internal sealed partial class AppSupervisor
 
     void HandleExit(int pid, ExitStatus status)
     {
-        if (!_workersByPid.Remove(pid, out var worker)) return; // an orphan reaped as subreaper/PID 1
+        if (!_workersByPid.Remove(pid, out var worker))
+        {
+            // The reaper may hear of an instant exit before the spawn's outcome reaches the loop;
+            // otherwise it is an orphan reaped as subreaper/PID 1. Forgotten once no spawn is in flight.
+            if (_spawnsInFlight > 0) _exitsBeforeSpawnReturned[pid] = status;
+            return;
+        }
         var now = _time.GetUtcNow();
+        // What the leader left in its process group is gone too: the host SIGKILLs the group before
+        // it reaps the leader (IProcessHost.SignalGroup), while the zombie still pins the group id.
         worker.MarkReaped(status);
-        // The leader is gone; anything it left in its process group (or Job Object) goes with it.
-        _host.Kill(pid);
         _log.LogInformation("{Worker} pid {Pid} {Exit} after {Uptime}", worker.Label, pid, status.Describe(),
             HumanDuration.Format(worker.Uptime(now)));
         Dispatch(worker.App, worker.Slot, new SlotEvent.Exited(worker, worker.Uptime(now)));

@@ -15,6 +15,11 @@ namespace Pmx.Supervisor;
 // Workers are found by pid: a pid cannot be reused before pmx reaps it, and pmx removes the entry
 // in the same step as it reaps, so a recycled pid can never be mistaken for an old worker.
 //
+// Spawns run off the loop (SpawnRunner): a stat or chdir on a hung mount may never return. The
+// slot stays Starting (or Replacing) with the spawn's ticket while it is in flight; the outcome
+// comes back as Spawned or SpawnFailed with that ticket. A slot stopped meanwhile abandons the
+// ticket, and the worker it brings, if it ever does, is stopped at once.
+//
 // The control commands (start, stop, reload, scale…) are async operations, serialised per app by
 // its OperationQueue. They send events and wait for slots to reach a state (Slot.Until); each
 // re-checks when it runs that its app is still supervised (a delete may have run before it).
@@ -32,6 +37,9 @@ internal sealed partial class AppSupervisor
     readonly SupervisorLoop _loop;
     readonly Dictionary<string, AppRuntime> _apps = new(StringComparer.Ordinal);
     readonly Dictionary<int, Worker> _workersByPid = [];
+    /// <summary>Exits reaped before their spawn's outcome reached the loop (see AppSupervisor.Workers).</summary>
+    readonly Dictionary<int, ExitStatus> _exitsBeforeSpawnReturned = [];
+    int _spawnsInFlight;
     readonly Queue<(AppRuntime App, Slot Slot, SlotEvent Event)> _events = new();
     bool _isDispatching;
     int _nextSlotId;
@@ -50,6 +58,9 @@ internal sealed partial class AppSupervisor
 
     /// <summary>Every live worker pmx has spawned (for tests of the "no ghost worker" invariant).</summary>
     public IReadOnlyCollection<int> LivePids => _workersByPid.Keys;
+
+    /// <summary>Spawns handed to the spawn threads whose outcome has not reached the loop yet.</summary>
+    public int SpawnsInFlight => _spawnsInFlight;
 
     /// <summary>
     /// Runs an event through the slot's table and carries out the actions. Events raised while
@@ -77,9 +88,11 @@ internal sealed partial class AppSupervisor
     {
         switch (action)
         {
-            case SlotAction.Spawn:
-                var worker = SpawnWorker(app, slot, out var failure);
-                Dispatch(app, slot, worker is null ? new SlotEvent.SpawnFailed(failure!) : new SlotEvent.Spawned(worker));
+            case SlotAction.Spawn spawn:
+                BeginSpawn(app, slot, spawn.Ticket);
+                break;
+            case SlotAction.CancelSpawn cancel:
+                cancel.Ticket.Cancel();
                 break;
             case SlotAction.StopWorker stop:
                 stop.Worker.StopReport ??= StopWorker(app, stop.Worker, stop.Cause);

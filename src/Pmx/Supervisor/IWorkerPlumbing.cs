@@ -14,8 +14,11 @@ internal interface IListenSocket : IDisposable
     string Endpoint { get; }
     /// <summary>Connections accepted by the kernel and not yet by a worker.</summary>
     int AcceptQueueLength { get; }
-    /// <summary>reuse_port = "per_instance": new connections go only to the group's first <paramref name="count"/> sockets.</summary>
-    void SpreadOver(int count);
+    /// <summary>
+    /// reuse_port = "per_instance": new connections go only to the sockets at these positions of
+    /// this socket's SO_REUSEPORT group, in the kernel's order (see ReuseportGroup).
+    /// </summary>
+    void SteerTo(IReadOnlyList<int> positions);
 }
 
 /// <summary>What a worker said on its readiness channels (sd_notify or Node IPC).</summary>

@@ -18,8 +18,10 @@ internal abstract record SlotAction
 {
     private protected SlotAction() { }
 
-    /// <summary>Start a process for the slot; the outcome comes back as Spawned or SpawnFailed.</summary>
-    public sealed record Spawn : SlotAction;
+    /// <summary>Start a process for the slot, off the loop; the outcome comes back as Spawned or SpawnFailed with this ticket.</summary>
+    public sealed record Spawn(SpawnTicket Ticket) : SlotAction;
+    /// <summary>The slot no longer wants this spawn's outcome: do not begin it if it has not begun.</summary>
+    public sealed record CancelSpawn(SpawnTicket Ticket) : SlotAction;
     /// <summary>The stop policy: kill_signal to the group, SIGKILL after kill_timeout.</summary>
     public sealed record StopWorker(Worker Worker, StopCause Cause) : SlotAction;
     public sealed record ArmBackoff(TimeSpan Delay) : SlotAction;
@@ -29,6 +31,5 @@ internal abstract record SlotAction
     /// <summary>A fact for the daemon log.</summary>
     public sealed record Report(Microsoft.Extensions.Logging.LogLevel Level, string Message) : SlotAction;
 
-    public static readonly SlotAction SpawnWorker = new Spawn();
     public static readonly SlotAction Cancel = new CancelBackoff();
 }

@@ -11,10 +11,10 @@ internal abstract record SlotEvent
     public sealed record ReloadRequested : SlotEvent;
     /// <summary>stop, delete, scale down, down: no worker afterwards, no restart.</summary>
     public sealed record StopRequested : SlotEvent;
-    /// <summary>The Spawn action produced this worker.</summary>
-    public sealed record Spawned(Worker Worker) : SlotEvent;
-    /// <summary>The Spawn action could not start a process (bad script, socket in use…).</summary>
-    public sealed record SpawnFailed(string Reason) : SlotEvent;
+    /// <summary>The Spawn action with this ticket produced this worker.</summary>
+    public sealed record Spawned(Worker Worker, SpawnTicket Ticket) : SlotEvent;
+    /// <summary>The Spawn action with this ticket started no process (bad script, socket in use, abandoned before it began…).</summary>
+    public sealed record SpawnFailed(string Reason, SpawnTicket Ticket) : SlotEvent;
     /// <summary>A launching worker said READY=1, or survived the start grace.</summary>
     public sealed record Ready(Worker Worker) : SlotEvent;
     /// <summary>A launching worker sent no ready signal within listen_timeout.</summary>

@@ -6,11 +6,13 @@ using static Pmx.Supervisor.SlotAction;
 
 namespace Pmx.Supervisor;
 
-/// <summary>A slot's machine state: its state and every worker it holds.</summary>
+/// <summary>A slot's machine state: its state, every worker it holds, and every spawn it awaits.</summary>
+/// <param name="Launching">The spawn in flight that will become Current (Starting) or Incoming (Replacing).</param>
+/// <param name="Abandoned">Spawns in flight the slot no longer wants: a pid they bring is stopped at once.</param>
 internal sealed record SlotView(SlotState State, Worker? Current, Worker? Incoming, ImmutableList<Worker> Draining,
-    int UnstableExits, int Restarts)
+    int UnstableExits, int Restarts, SpawnTicket? Launching, ImmutableList<SpawnTicket> Abandoned)
 {
-    public static readonly SlotView Initial = new(SlotState.Stopped, null, null, [], 0, 0);
+    public static readonly SlotView Initial = new(SlotState.Stopped, null, null, [], 0, 0, null, []);
 
     public IEnumerable<Worker> Workers =>
         Draining.Concat(Current is null ? [] : [Current]).Concat(Incoming is null ? [] : [Incoming]);
@@ -33,6 +35,11 @@ internal static class SlotMachine
         if (e is Exited drained && slot.Draining.Contains(drained.Worker))
             return Stay(slot with { Draining = slot.Draining.Remove(drained.Worker) });
         if (e is Ready ready && slot.Draining.Contains(ready.Worker)) return Stay(slot);
+        // A spawn abandoned while in flight (stop, delete, kill): its late worker is stopped at once.
+        if (e is Spawned late && slot.Abandoned.Contains(late.Ticket))
+            return Step(slot with { Abandoned = slot.Abandoned.Remove(late.Ticket), Draining = slot.Draining.Add(late.Worker) },
+                new StopWorker(late.Worker, StopCause.Requested));
+        if (e is SpawnFailed lost && slot.Abandoned.Contains(lost.Ticket)) return Stay(slot with { Abandoned = slot.Abandoned.Remove(lost.Ticket) });
 
         return (slot.State, e) switch
         {
@@ -41,23 +48,30 @@ internal static class SlotMachine
 
             (SlotState.Backoff, StartRequested or ReloadRequested) => StartAfresh(slot, e, Cancel),
             (SlotState.Backoff, StopRequested) => Step(slot with { State = SlotState.Stopped }, Cancel),
-            (SlotState.Backoff, BackoffElapsed) => Step(slot with { State = SlotState.Starting, Restarts = slot.Restarts + 1 }, SpawnWorker),
+            (SlotState.Backoff, BackoffElapsed) => Spawn(slot with { State = SlotState.Starting, Restarts = slot.Restarts + 1 }),
 
-            (SlotState.Starting, Spawned s) when slot.Current is null => Stay(slot with { Current = s.Worker }),
-            (SlotState.Starting, SpawnFailed f) => Step(slot with { State = SlotState.Errored },
+            (SlotState.Starting, Spawned s) when s.Ticket == slot.Launching => Stay(slot with { Current = s.Worker, Launching = null }),
+            (SlotState.Starting, SpawnFailed f) when f.Ticket == slot.Launching => Step(slot with { State = SlotState.Errored, Launching = null },
                 new RecordExit(f.Reason, TimeSpan.Zero)),
+            // No process yet (the spawn is in flight, maybe hung on a dead mount): nothing to wait for.
+            (SlotState.Starting, StopRequested) when slot.Launching is { } inFlight =>
+                Step(Abandon(slot, inFlight) with { State = SlotState.Stopped }, new CancelSpawn(inFlight)),
+            // The spawn in flight was asked for with the spec of before the reload: start anew.
+            (SlotState.Starting, ReloadRequested) when slot.Launching is { } inFlight =>
+                Spawn(Abandon(slot, inFlight), new CancelSpawn(inFlight)),
             (SlotState.Starting, Ready r) when r.Worker == slot.Current => Stay(slot with { State = SlotState.Online }),
             (SlotState.Starting, ReadyTimedOut t) when t.Worker == slot.Current =>
                 Step(slot, new StopWorker(t.Worker, StopCause.MissedReadiness)),
             (SlotState.Starting or SlotState.Online, Exited x) when x.Worker == slot.Current => AfterCrash(slot with { Current = null }, x, spec),
             (SlotState.Starting or SlotState.Online, StartRequested) => Stay(slot),
-            (SlotState.Starting or SlotState.Online, ReloadRequested) => Step(slot with { State = SlotState.Replacing }, SpawnWorker),
+            (SlotState.Starting or SlotState.Online, ReloadRequested) => Spawn(slot with { State = SlotState.Replacing }),
             (SlotState.Starting or SlotState.Online, StopRequested) =>
                 Step(slot with { State = SlotState.Stopping }, new StopWorker(slot.Current!, StopCause.Requested)),
             (SlotState.Online, Ready r) when r.Worker == slot.Current => Stay(slot),
 
-            (SlotState.Replacing, Spawned s) when slot.Incoming is null => Stay(slot with { Incoming = s.Worker }),
-            (SlotState.Replacing, SpawnFailed f) => Settle(slot, new RecordExit(f.Reason, TimeSpan.Zero)),
+            (SlotState.Replacing, Spawned s) when s.Ticket == slot.Launching => Stay(slot with { Incoming = s.Worker, Launching = null }),
+            (SlotState.Replacing, SpawnFailed f) when f.Ticket == slot.Launching =>
+                Settle(slot with { Launching = null }, new RecordExit(f.Reason, TimeSpan.Zero)),
             (SlotState.Replacing, Ready r) when r.Worker == slot.Current => Stay(slot),
             (SlotState.Replacing, Ready r) when r.Worker == slot.Incoming => Promote(slot),
             (SlotState.Replacing, ReadyTimedOut t) when t.Worker == slot.Incoming && slot.Current is null =>
@@ -73,6 +87,8 @@ internal static class SlotMachine
                 AfterCrash(slot with { Incoming = null }, x, spec),
             (SlotState.Replacing, Exited x) when x.Worker == slot.Incoming => Settle(slot with { Incoming = null }, Record(x)),
             (SlotState.Replacing, StartRequested or ReloadRequested) => Stay(slot),
+            (SlotState.Replacing, StopRequested) when slot.Launching is { } inFlight =>
+                StopReplacing(Abandon(slot, inFlight), new CancelSpawn(inFlight)),
             (SlotState.Replacing, StopRequested) => StopReplacing(slot),
 
             (SlotState.Stopping, Exited x) when x.Worker == slot.Current =>
@@ -93,11 +109,21 @@ internal static class SlotMachine
     static SlotStep Step(SlotView slot, params SlotAction[] actions) => new(slot, actions);
 
     static SlotStep StartAfresh(SlotView slot, SlotEvent e, params SlotAction[] before) =>
-        new(slot with
+        Spawn(slot with
         {
             State = SlotState.Starting, UnstableExits = 0,
             Restarts = e is StartRequested { CountsAsRestart: true } ? slot.Restarts + 1 : slot.Restarts,
-        }, [.. before, SpawnWorker]);
+        }, before);
+
+    /// <summary>Asks for a spawn with a new ticket; the slot awaits its outcome as Launching.</summary>
+    static SlotStep Spawn(SlotView slot, params SlotAction[] before)
+    {
+        var ticket = new SpawnTicket();
+        return new(slot with { Launching = ticket }, [.. before, new SlotAction.Spawn(ticket)]);
+    }
+
+    static SlotView Abandon(SlotView slot, SpawnTicket inFlight) =>
+        slot with { Launching = null, Abandoned = slot.Abandoned.Add(inFlight) };
 
     static RecordExit Record(Exited x) => new(Describe(x.Worker), x.Uptime);
 
@@ -137,10 +163,15 @@ internal static class SlotMachine
         return new(next, stop is null ? actions : [.. actions, stop]);
     }
 
-    static SlotStep StopReplacing(SlotView slot)
+    static SlotStep StopReplacing(SlotView slot, params SlotAction[] before)
     {
-        var actions = new List<SlotAction> { new StopWorker(slot.Incoming!, StopCause.Requested) };
-        var next = slot with { Incoming = null, Draining = slot.Draining.Add(slot.Incoming!) };
+        var actions = new List<SlotAction>(before);
+        var next = slot;
+        if (slot.Incoming is { } incoming)
+        {
+            actions.Add(new StopWorker(incoming, StopCause.Requested));
+            next = slot with { Incoming = null, Draining = slot.Draining.Add(incoming) };
+        }
         if (slot.Current is null) return new(next with { State = SlotState.Stopped }, actions);
         actions.Add(new StopWorker(slot.Current, StopCause.Requested));
         return new(next with { State = SlotState.Stopping }, actions);
@@ -170,7 +201,8 @@ internal static class SlotMachine
     static SlotStep Impossible(SlotView slot, SlotEvent e)
     {
         Environment.FailFast($"pmx internal error: slot event {Name(e)} is impossible in state {slot.State} " +
-            $"(current {slot.Current?.Pid.ToString() ?? "none"}, incoming {slot.Incoming?.Pid.ToString() ?? "none"}, draining {slot.Draining.Count})");
+            $"(current {slot.Current?.Pid.ToString() ?? "none"}, incoming {slot.Incoming?.Pid.ToString() ?? "none"}, draining {slot.Draining.Count}, " +
+            $"spawn in flight {(slot.Launching is null ? "no" : "yes")}, abandoned spawns {slot.Abandoned.Count})");
         return Stay(slot);
     }
 

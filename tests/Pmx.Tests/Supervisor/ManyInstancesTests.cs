@@ -27,14 +27,14 @@ public class ManyInstancesTests
         await rig.Advance(Pmx.Supervisor.AppSupervisor.MaxStartGrace);
         var outcome = await up;
 
+        // Asked from inside the first spawn: spawns run on spawn threads, so the list needs no gap in them.
         await Assert.That(spawnedWhenListed).IsLessThan(instances);
-        await Assert.That(spawnedWhenListed).IsGreaterThan(0);
         await Assert.That(outcome.ExitCode).IsEqualTo(0);
         await Assert.That(rig.Host.Spawned.Count).IsEqualTo(instances);
     }
 
     [Test, Timeout(30_000)]
-    public async Task AKillSentWhileThousandsOfInstancesStartEndsTheStartWithNoSpawnAfterIt(CancellationToken ct)
+    public async Task AKillSentWhileThousandsOfInstancesStartEndsTheStartAndNoWorkerItBringsSurvives(CancellationToken ct)
     {
         const int instances = 2000;
         using var rig = new SupervisorRig();
@@ -50,7 +50,11 @@ public class ManyInstancesTests
         var spawnedAtKill = await kill!;
         await rig.Settle(); // a start going on after the kill would spawn within these rounds
 
+        // Spawns already under way on the spawn threads may still bring a pid; each is SIGKILLed,
+        // and the spawns still queued never begin.
         await Assert.That(spawnedAtKill).IsLessThan(instances);
-        await Assert.That(rig.Host.Spawned.Count).IsEqualTo(spawnedAtKill);
+        await Assert.That(rig.Host.Spawned.Count).IsLessThan(instances);
+        foreach (var pid in rig.Host.Spawned)
+            await Assert.That(rig.Host.SignalsSentTo(pid)).Contains(Pmx.Processes.SignalNames.SIGKILL);
     }
 }

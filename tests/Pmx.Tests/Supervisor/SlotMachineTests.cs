@@ -21,13 +21,22 @@ public class SlotMachineTests
 
     static SlotStep Next(SlotView view, SlotEvent e) => SlotMachine.Next(view, e, Spec);
 
+    /// <summary>The outcome of the spawn a step asked for: this worker.</summary>
+    static Spawned Spawned(SlotStep step, Worker worker) => new(worker, TicketOf(step));
+
+    static SpawnTicket TicketOf(SlotStep step) => step.Actions.OfType<SlotAction.Spawn>().Single().Ticket;
+
+    /// <summary>A step's actions are exactly one Spawn, for the spawn the slot now awaits.</summary>
+    static bool IsJustASpawn(SlotStep step) =>
+        step.Actions.Count == 1 && step.Actions[0] is SlotAction.Spawn spawn && spawn.Ticket == step.Next.Launching;
+
     /// <summary>Start, spawn, ready: an Online slot with one worker.</summary>
     SlotView Online(out Worker worker)
     {
         var step = Next(SlotView.Initial, Start);
         worker = NewWorker();
         worker.MarkReady(Now); // the supervisor marks the worker, then tells the slot
-        return Next(Next(step.Next, new Spawned(worker)).Next, new Ready(worker)).Next;
+        return Next(Next(step.Next, Spawned(step, worker)).Next, new Ready(worker)).Next;
     }
 
     [Test]
@@ -35,9 +44,9 @@ public class SlotMachineTests
     {
         var start = Next(SlotView.Initial, Start);
         await Assert.That(start.Next.State).IsEqualTo(SlotState.Starting);
-        await Assert.That(start.Actions.SequenceEqual([SlotAction.SpawnWorker])).IsTrue();
+        await Assert.That(IsJustASpawn(start)).IsTrue();
         var worker = NewWorker();
-        var spawned = Next(start.Next, new Spawned(worker));
+        var spawned = Next(start.Next, Spawned(start, worker));
         await Assert.That(spawned.Next.Current).IsEqualTo(worker);
         var ready = Next(spawned.Next, new Ready(worker));
         await Assert.That(ready.Next.State).IsEqualTo(SlotState.Online);
@@ -50,9 +59,9 @@ public class SlotMachineTests
         var view = Online(out var old);
         var reload = Next(view, Reload);
         await Assert.That(reload.Next.State).IsEqualTo(SlotState.Replacing);
-        await Assert.That(reload.Actions.SequenceEqual([SlotAction.SpawnWorker])).IsTrue();
+        await Assert.That(IsJustASpawn(reload)).IsTrue();
         var incoming = NewWorker();
-        var spawned = Next(reload.Next, new Spawned(incoming));
+        var spawned = Next(reload.Next, Spawned(reload, incoming));
         await Assert.That(spawned.Actions).IsEmpty();
         var promoted = Next(spawned.Next, new Ready(incoming));
         await Assert.That(promoted.Next.State).IsEqualTo(SlotState.Online);
@@ -69,7 +78,8 @@ public class SlotMachineTests
     {
         var view = Online(out var old);
         var incoming = NewWorker();
-        var replacing = Next(Next(view, Reload).Next, new Spawned(incoming)).Next;
+        var reload = Next(view, Reload);
+        var replacing = Next(reload.Next, Spawned(reload, incoming)).Next;
         var crashed = Next(replacing, new Exited(old, TimeSpan.FromMinutes(1)));
         await Assert.That(crashed.Next.State).IsEqualTo(SlotState.Replacing);
         await Assert.That(crashed.Next.Current).IsNull();
@@ -86,7 +96,8 @@ public class SlotMachineTests
     {
         var view = Online(out var old);
         var incoming = NewWorker();
-        var replacing = Next(Next(view, Reload).Next, new Spawned(incoming)).Next;
+        var reload = Next(view, Reload);
+        var replacing = Next(reload.Next, Spawned(reload, incoming)).Next;
         var timedOut = Next(replacing, new ReadyTimedOut(incoming));
         await Assert.That(timedOut.Next.State).IsEqualTo(SlotState.Online);
         await Assert.That(timedOut.Next.Current).IsEqualTo(old);
@@ -99,7 +110,8 @@ public class SlotMachineTests
     {
         var view = Online(out var old);
         var incoming = NewWorker();
-        var replacing = Next(Next(view, Reload).Next, new Spawned(incoming)).Next;
+        var reload = Next(view, Reload);
+        var replacing = Next(reload.Next, Spawned(reload, incoming)).Next;
         var stop = Next(replacing, SlotEvent.Stop);
         await Assert.That(stop.Next.State).IsEqualTo(SlotState.Stopping);
         await Assert.That(stop.Actions.SequenceEqual(Actions(
@@ -124,7 +136,7 @@ public class SlotMachineTests
         var elapsed = Next(crashed.Next, BackoffOver);
         await Assert.That(elapsed.Next.State).IsEqualTo(SlotState.Starting);
         await Assert.That(elapsed.Next.Restarts).IsEqualTo(1);
-        await Assert.That(elapsed.Actions.SequenceEqual([SlotAction.SpawnWorker])).IsTrue();
+        await Assert.That(IsJustASpawn(elapsed)).IsTrue();
     }
 
     [Test]
@@ -143,8 +155,120 @@ public class SlotMachineTests
     [Test]
     public async Task AWorkerThatCannotBeSpawnedLeavesTheSlotErroredWithTheReason()
     {
-        var failed = Next(Next(SlotView.Initial, Start).Next, new SpawnFailed("no such file"));
+        var start = Next(SlotView.Initial, Start);
+        var failed = Next(start.Next, new SpawnFailed("no such file", TicketOf(start)));
         await Assert.That(failed.Next.State).IsEqualTo(SlotState.Errored);
+        await Assert.That(failed.Actions.SequenceEqual(Actions(new SlotAction.RecordExit("no such file", TimeSpan.Zero)))).IsTrue();
+    }
+
+    // Spawns run off the loop (issue 11): the slot awaits the outcome of the spawn it asked for.
+
+    [Test]
+    public async Task AStopWhileTheSpawnIsInFlightStopsTheSlotAtOnceAndCancelsTheSpawn()
+    {
+        var start = Next(SlotView.Initial, Start);
+        var ticket = TicketOf(start);
+
+        var stop = Next(start.Next, SlotEvent.Stop);
+
+        await Assert.That(stop.Next.State).IsEqualTo(SlotState.Stopped);
+        await Assert.That(stop.Next.Launching).IsNull();
+        await Assert.That(stop.Next.Abandoned.SequenceEqual([ticket])).IsTrue();
+        await Assert.That(stop.Actions.SequenceEqual(Actions(new SlotAction.CancelSpawn(ticket)))).IsTrue();
+    }
+
+    [Test]
+    public async Task AWorkerThatArrivesForAnAbandonedSpawnIsStoppedAtOnceAndLeavesTheSlotStopped()
+    {
+        var start = Next(SlotView.Initial, Start);
+        var stopped = Next(start.Next, SlotEvent.Stop).Next;
+        var late = NewWorker();
+
+        var arrived = Next(stopped, Spawned(start, late));
+
+        await Assert.That(arrived.Next.State).IsEqualTo(SlotState.Stopped);
+        await Assert.That(arrived.Next.Abandoned).IsEmpty();
+        await Assert.That(arrived.Next.Draining.SequenceEqual([late])).IsTrue();
+        await Assert.That(arrived.Actions.SequenceEqual(Actions(new SlotAction.StopWorker(late, StopCause.Requested)))).IsTrue();
+        var gone = Next(arrived.Next, new Exited(late, TimeSpan.FromSeconds(1)));
+        await Assert.That(gone.Next.State).IsEqualTo(SlotState.Stopped);
+        await Assert.That(gone.Next.Workers).IsEmpty();
+        await Assert.That(gone.Actions).IsEmpty();
+    }
+
+    [Test]
+    public async Task AStartAfterAStopOfAnInFlightSpawnTakesOnlyItsOwnSpawnsWorker()
+    {
+        var first = Next(SlotView.Initial, Start);
+        var second = Next(Next(first.Next, SlotEvent.Stop).Next, Start);
+        await Assert.That(TicketOf(second)).IsNotEqualTo(TicketOf(first));
+        var stale = NewWorker();
+        var fresh = NewWorker();
+
+        var staleArrived = Next(second.Next, Spawned(first, stale));
+        await Assert.That(staleArrived.Next.State).IsEqualTo(SlotState.Starting);
+        await Assert.That(staleArrived.Next.Current).IsNull();
+        await Assert.That(staleArrived.Actions.SequenceEqual(Actions(new SlotAction.StopWorker(stale, StopCause.Requested)))).IsTrue();
+        var freshArrived = Next(staleArrived.Next, Spawned(second, fresh));
+
+        await Assert.That(freshArrived.Next.Current).IsEqualTo(fresh);
+        await Assert.That(freshArrived.Next.Launching).IsNull();
+        await Assert.That(freshArrived.Next.Draining.SequenceEqual([stale])).IsTrue();
+    }
+
+    [Test]
+    public async Task AnAbandonedSpawnThatFailsChangesNothingForTheSpawnInFlightAfterIt()
+    {
+        var first = Next(SlotView.Initial, Start);
+        var second = Next(Next(first.Next, SlotEvent.Stop).Next, Start);
+
+        var failed = Next(second.Next, new SpawnFailed("cwd on a hung mount", TicketOf(first)));
+
+        await Assert.That(failed.Next.State).IsEqualTo(SlotState.Starting);
+        await Assert.That(failed.Next.Launching).IsEqualTo(TicketOf(second));
+        await Assert.That(failed.Next.Abandoned).IsEmpty();
+        await Assert.That(failed.Actions).IsEmpty();
+    }
+
+    [Test]
+    public async Task AStopWhileAReplacementIsSpawningAbandonsItAndStopsTheOldWorker()
+    {
+        var view = Online(out var old);
+        var reload = Next(view, Reload);
+
+        var stop = Next(reload.Next, SlotEvent.Stop);
+
+        await Assert.That(stop.Next.State).IsEqualTo(SlotState.Stopping);
+        await Assert.That(stop.Next.Abandoned.SequenceEqual([TicketOf(reload)])).IsTrue();
+        await Assert.That(stop.Actions.SequenceEqual(Actions(
+            new SlotAction.CancelSpawn(TicketOf(reload)), new SlotAction.StopWorker(old, StopCause.Requested)))).IsTrue();
+    }
+
+    [Test]
+    public async Task AReloadWhileTheFirstSpawnIsInFlightAbandonsItAndSpawnsWithTheNewSpec()
+    {
+        var start = Next(SlotView.Initial, Start);
+
+        var reload = Next(start.Next, Reload);
+
+        await Assert.That(reload.Next.State).IsEqualTo(SlotState.Starting);
+        await Assert.That(reload.Next.Abandoned.SequenceEqual([TicketOf(start)])).IsTrue();
+        await Assert.That(reload.Actions.Count).IsEqualTo(2);
+        await Assert.That(reload.Actions[0]).IsEqualTo(new SlotAction.CancelSpawn(TicketOf(start)));
+        await Assert.That(reload.Actions[1] is SlotAction.Spawn spawn && spawn.Ticket == reload.Next.Launching).IsTrue();
+    }
+
+    [Test]
+    public async Task AReplacementSpawnThatFailsLeavesTheOldWorkerServing()
+    {
+        var view = Online(out var old);
+        var reload = Next(view, Reload);
+
+        var failed = Next(reload.Next, new SpawnFailed("no such file", TicketOf(reload)));
+
+        await Assert.That(failed.Next.State).IsEqualTo(SlotState.Online);
+        await Assert.That(failed.Next.Current).IsEqualTo(old);
+        await Assert.That(failed.Next.Launching).IsNull();
         await Assert.That(failed.Actions.SequenceEqual(Actions(new SlotAction.RecordExit("no such file", TimeSpan.Zero)))).IsTrue();
     }
 }

@@ -52,10 +52,17 @@ internal sealed class SupervisorRig : IDisposable
 
     void Record(string line) { lock (Progress) Progress.Add(line); }
 
-    /// <summary>Waits until the loop has handled everything posted so far (twice: handlers post too).</summary>
+    /// <summary>
+    /// Waits until the loop has handled everything posted so far (thrice: handlers post too) and no
+    /// spawn is in flight on the spawn threads (their outcomes are posted to the loop too).
+    /// </summary>
     public async Task Settle()
     {
-        for (var i = 0; i < 3; i++) await Loop.InvokeAsync(() => { });
+        do
+        {
+            for (var i = 0; i < 3; i++) await Loop.InvokeAsync(() => { });
+        }
+        while (await Loop.InvokeAsync(() => Task.FromResult(Supervisor.SpawnsInFlight)) > Host.HeldOnPurpose);
     }
 
     public async Task Advance(TimeSpan by)
@@ -99,22 +106,29 @@ internal sealed class FakeProcessHost : IProcessHost
     readonly List<(int Pid, int Signal)> _signals = [];
 
     public Exception? FailSpawnWith { get; set; }
+    /// <summary>Spawns a test holds hung on purpose: the rig's Settle does not wait for them.</summary>
+    public int HeldOnPurpose { get; set; }
     public IReadOnlyList<int> Spawned { get { lock (_gate) return _spawned.ToList(); } }
     public IReadOnlyList<(int Pid, int Signal)> Signals { get { lock (_gate) return _signals.ToList(); } }
 
-    /// <summary>Runs inside each Spawn, on the caller's thread (the supervisor loop).</summary>
+    /// <summary>Runs inside each Spawn, on the caller's thread (a spawn thread, never the supervisor loop).</summary>
     public Action? OnSpawn { get; set; }
+
+    /// <summary>Runs with the new pid on the spawn thread, before Spawn returns (as a reaper may see an instant exit).</summary>
+    public Action<int>? BeforeSpawnReturns { get; set; }
 
     public SpawnedProcess Spawn(SpawnRequest request)
     {
         OnSpawn?.Invoke();
         if (FailSpawnWith is { } failure) throw failure;
+        int pid;
         lock (_gate)
         {
-            var pid = _nextPid++;
+            pid = _nextPid++;
             _spawned.Add(pid);
-            return new SpawnedProcess(pid, new SafeFileHandle(-1, false), new SafeFileHandle(-1, false), null);
         }
+        BeforeSpawnReturns?.Invoke(pid);
+        return new SpawnedProcess(pid, new SafeFileHandle(-1, false), new SafeFileHandle(-1, false), null);
     }
 
     public SignalOutcome Stop(int pid, int killSignal) => Signal(pid, killSignal);
@@ -182,7 +196,7 @@ internal sealed class FakePlumbing : IWorkerPlumbing
         public SafeHandle Handle { get; } = new SafeFileHandle(-1, false);
         public string Endpoint => "127.0.0.1:0";
         public int AcceptQueueLength => 0;
-        public void SpreadOver(int count) { }
+        public void SteerTo(IReadOnlyList<int> positions) { }
         public void Dispose() { }
     }
 }
