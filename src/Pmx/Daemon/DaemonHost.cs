@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pmx.Cli;
+using Pmx.Keeper;
 using Pmx.Control;
 using Pmx.Logs;
 using Pmx.Processes;
@@ -97,9 +98,14 @@ internal sealed class DaemonHost
         using var pump = new OutputPump();
         using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, InstallNodePreload(log),
             message => log.LogWarning("{Message}", message));
+        // Foreground mode IS the container's life: nothing needs to outlive it, so no keeper.
+        using var keeper = _foreground ? null : KeeperLink.FromEnvironment(message => log.LogWarning("{Message}", message));
+        var kept = keeper is null ? null : new KeptPlumbing(plumbing, keeper);
         var supervisor = new Supervisor.AppSupervisor(new LinuxProcessHost(Environment.ProcessPath!),
-            plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
+            kept ?? (IWorkerPlumbing)plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var reaper = new ChildReaper(supervisor.OnChildExited);
+        var statePath = DaemonStateFile.PathIn(_home);
+        if (!_foreground) AdoptOrStart(supervisor, loop, keeper, kept, statePath, log);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
         var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
@@ -144,9 +150,52 @@ internal sealed class DaemonHost
             loop.InvokeAsync(() => supervisor.StopEverything(line => log.LogInformation("{Line}", line))).GetAwaiter().GetResult();
         }
         server.StopAsync().GetAwaiter().GetResult();
+        // Every app is stopped: nothing is left for a next daemon to adopt.
+        supervisor.StateChanged = null;
+        if (!_foreground) DaemonStateFile.Delete(statePath);
         File.Delete(_home.PidFilePath);
         log.LogInformation("daemon exiting with code {Code}", exitCode);
         return exitCode;
+    }
+
+    /// <summary>
+    /// Takes over the workers of a daemon that died on this PMX_HOME (DESIGN §12), then records
+    /// the state on every change so the next daemon can do the same. Without a keeper a live
+    /// worker cannot be taken over (its pipes died with the old daemon): it is stopped, and said so.
+    /// </summary>
+    static void AdoptOrStart(Supervisor.AppSupervisor supervisor, SupervisorLoop loop, KeeperLink? keeper, KeptPlumbing? kept,
+        string statePath, ILogger log)
+    {
+        var warn = (string message) => log.LogWarning("{Message}", message);
+        if (DaemonStateFile.Read(statePath, warn) is { } previous)
+        {
+            IWorkerAdoption adoption = keeper is null ? new NoKeeperAdoption() : new WorkerAdoption(keeper, kept!);
+            loop.InvokeAsync(() => { supervisor.Adopt(previous, adoption); return Task.FromResult(0); }).GetAwaiter().GetResult();
+        }
+        else keeper?.ReportAdopted();
+        keeper?.Start((pid, status) =>
+        {
+            ChildRegistry.OfThisProcess.ForgetAdopted(pid);
+            supervisor.OnChildExited(pid, status);
+        });
+        var isWritePending = false;
+        supervisor.StateChanged = () =>
+        {
+            if (isWritePending) return;
+            isWritePending = true;
+            // Once per loop turn, after every event of that turn has been applied.
+            loop.Post(() =>
+            {
+                isWritePending = false;
+                if (supervisor.StateChanged is null) return;
+                try { DaemonStateFile.Write(statePath, supervisor.Snapshot()); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    warn($"cannot write {statePath} ({e.Message}); a daemon started after this one dies could not adopt the workers");
+                }
+            });
+        };
+        supervisor.StateChanged();
     }
 
     /// <summary>

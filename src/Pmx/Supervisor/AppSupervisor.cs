@@ -71,6 +71,7 @@ internal sealed partial class AppSupervisor
             }
         }
         finally { _isDispatching = false; }
+        StateChanged?.Invoke();
     }
 
     void Execute(AppRuntime app, Slot slot, SlotAction action)
