@@ -1,0 +1,136 @@
+using System.Globalization;
+
+namespace Pmx.EndToEnd;
+
+/// <summary>
+/// Issue 14: the daemon is not a single point of failure. Under continuous load on a 4-instance
+/// cluster app, with a fork app writing a numbered line every 50 ms, killing the daemon (and then
+/// the biggest pmx process of the PMX_HOME) fails no request, keeps every worker's pid, loses no
+/// log line, and leaves a daemon that knows every worker and reloads them.
+/// </summary>
+[NotInParallel("load")]
+public class DaemonDeathTests
+{
+    static string Config(int port) => $"""
+        [[apps]]
+        name = "web"
+        script = "{PmxSandbox.TestWorker}"
+        args = ["--http", "--notify-ready", "--drain", "300ms"]
+        instances = 4
+        exec_mode = "cluster"
+        port = {port}
+        host = "127.0.0.1"
+        wait_ready = true
+        kill_signal = "SIGTERM"
+        kill_timeout = 5000
+
+        [[apps]]
+        name = "ticker"
+        script = "/bin/sh"
+        args = ["-c", "i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.05; done"]
+        """;
+
+    [Test, Timeout(180_000)]
+    public async Task KillingTheDaemonThenTheBiggestPmxProcessFailsNoRequestKeepsEveryPidAndLosesNoLogLine(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        var port = PmxSandbox.FreePort();
+        sandbox.WriteConfig(Config(port));
+        await sandbox.PmxOk(ct, "up");
+        var before = await OnlinePids(sandbox, ct);
+        await Assert.That(before.Count).IsEqualTo(5);
+
+        await using var load = new LoadClient(port, concurrency: 4, keepAlive: false);
+        await load.SucceededAfter(50, ct);
+
+        var firstDaemon = DaemonPid(sandbox);
+        KillHard(firstDaemon);
+        await SameWorkersOnlineUnderANewDaemon(sandbox, before, firstDaemon, ct);
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+
+        var biggest = BiggestPmxProcess(sandbox);
+        var daemonBefore = DaemonPid(sandbox);
+        KillHard(biggest);
+        await SameWorkersOnlineUnderANewDaemon(sandbox, before, biggest == daemonBefore ? daemonBefore : 0, ct);
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+
+        var reload = await sandbox.Pmx(ct, "reload", "web");
+        await Assert.That(reload.ExitCode).IsEqualTo(0).Because(reload.Stdout + reload.Stderr);
+        var after = await OnlinePids(sandbox, ct);
+        foreach (var instance in Enumerable.Range(0, 4))
+            await Assert.That(after[("web", instance)]).IsNotEqualTo(before[("web", instance)]);
+        await Assert.That(after[("ticker", 0)]).IsEqualTo(before[("ticker", 0)]);
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+        await Assert.That(load.Failures).IsEmpty();
+
+        await Assert.That(MissingTicks(Path.Combine(sandbox.Home, "logs", "ticker-0-out.log"))).IsEmpty();
+
+        await sandbox.PmxOk(ct, "down");
+        await Poll.Until(() => !sandbox.ProcessesOfThisHome().Any(), TimeSpan.FromSeconds(15), "no process of this PMX_HOME left after 'pmx down'", ct);
+    }
+
+    [Test, Timeout(120_000)]
+    public async Task ADaemonThatAdoptedItsWorkersHoldsNoMoreDescriptorsThanAFreshOne(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        var port = PmxSandbox.FreePort();
+        sandbox.WriteConfig(Config(port));
+        await sandbox.PmxOk(ct, "up");
+        var before = await OnlinePids(sandbox, ct);
+        var fresh = DaemonPid(sandbox);
+        var freshCount = DescriptorCount(fresh);
+
+        KillHard(fresh);
+        await SameWorkersOnlineUnderANewDaemon(sandbox, before, fresh, ct);
+        var adopter = DaemonPid(sandbox);
+        await Assert.That(DescriptorCount(adopter)).IsLessThanOrEqualTo(freshCount);
+    }
+
+    static async Task SameWorkersOnlineUnderANewDaemon(PmxSandbox sandbox, Dictionary<(string, int), int> pids, int deadDaemon, CancellationToken ct)
+    {
+        await Poll.Until(async () =>
+        {
+            var result = await sandbox.Pmx(ct, "list", "--json");
+            if (result.ExitCode != 0) return false;
+            var now = await OnlinePids(sandbox, ct);
+            return now.Count == pids.Count && pids.All(p => now.GetValueOrDefault(p.Key) == p.Value);
+        }, TimeSpan.FromSeconds(15), "pmx list to show the same workers online under a new daemon", ct);
+        await Assert.That(DaemonPid(sandbox)).IsNotEqualTo(deadDaemon);
+    }
+
+    static async Task<Dictionary<(string, int), int>> OnlinePids(PmxSandbox sandbox, CancellationToken ct) =>
+        (await sandbox.List(ct)).Where(i => i.Status == "online").ToDictionary(i => (i.Name, i.Instance), i => i.Pid);
+
+    static int DaemonPid(PmxSandbox sandbox) =>
+        int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "daemon.pid")).Trim(), CultureInfo.InvariantCulture);
+
+    static void KillHard(int pid) => System.Diagnostics.Process.GetProcessById(pid).Kill();
+
+    /// <summary>The pmx process of this PMX_HOME with the largest resident set (what an OOM killer picks).</summary>
+    static int BiggestPmxProcess(PmxSandbox sandbox) => sandbox.ProcessesOfThisHome()
+        .Where(pid => ExecutableOf(pid) == PmxBinary.Path)
+        .MaxBy(ResidentPages);
+
+    static string? ExecutableOf(int pid)
+    {
+        try { return new FileInfo($"/proc/{pid}/exe").LinkTarget; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
+    static long ResidentPages(int pid)
+    {
+        try { return long.Parse(File.ReadAllText($"/proc/{pid}/statm").Split(' ')[1], CultureInfo.InvariantCulture); }
+        catch (IOException) { return 0; }
+    }
+
+    static int DescriptorCount(int pid) => Directory.GetFiles($"/proc/{pid}/fd").Length;
+
+    /// <summary>The numbers missing from "tick 1", "tick 2", … up to the last line written.</summary>
+    static List<int> MissingTicks(string logPath)
+    {
+        var seen = File.ReadAllLines(logPath).Where(l => l.StartsWith("tick ", StringComparison.Ordinal))
+            .Select(l => int.Parse(l[5..], CultureInfo.InvariantCulture)).ToHashSet();
+        return seen.Count == 0 ? [-1] : Enumerable.Range(1, seen.Max()).Where(n => !seen.Contains(n)).ToList();
+    }
+}
