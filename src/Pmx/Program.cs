@@ -8,8 +8,8 @@ using Pmx.Cli;
 if (args.Length > 0 && args[0] == Pmx.Processes.ExecShim.Verb)
     return Pmx.Processes.ExecShim.Run(args.AsSpan(1));
 
-if (args.Length == 1 && args[0] == Pmx.Keeper.KeeperProcess.Verb)
-    return Pmx.Keeper.KeeperProcess.Run();
+if (args.Length > 0 && args[0] == Pmx.Keeper.KeeperProcess.Verb)
+    return Pmx.Keeper.KeeperProcess.Run(args.AsSpan(1));
 
 if (args.Length == 1 && args[0] == "daemon")
     return Pmx.Daemon.DaemonHost.RunDetached();

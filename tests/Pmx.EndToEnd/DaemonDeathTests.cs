@@ -69,6 +69,36 @@ public class DaemonDeathTests
         await Poll.Until(() => !sandbox.ProcessesOfThisHome().Any(), TimeSpan.FromSeconds(15), "no process of this PMX_HOME left after 'pmx down'", ct);
     }
 
+    [Test, Timeout(180_000)]
+    public async Task KillingTheKeeperFailsNoRequestAndTheNewKeeperStillCarriesTheAppsThroughTheDaemonsDeath(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        var port = PmxSandbox.FreePort();
+        sandbox.WriteConfig(Config(port));
+        await sandbox.PmxOk(ct, "up");
+        var before = await OnlinePids(sandbox, ct);
+        await using var load = new LoadClient(port, concurrency: 4, keepAlive: false);
+        await load.SucceededAfter(50, ct);
+
+        var firstKeeper = PidIn(sandbox, "keeper.pid");
+        var daemon = DaemonPid(sandbox);
+        KillHard(firstKeeper);
+        await Poll.Until(() => PidIn(sandbox, "keeper.pid") != firstKeeper && IsAlive(PidIn(sandbox, "keeper.pid")),
+            TimeSpan.FromSeconds(15), "the daemon to start a new keeper", ct);
+        await Assert.That(DaemonPid(sandbox)).IsEqualTo(daemon);
+        await Assert.That(await OnlinePids(sandbox, ct)).IsEquivalentTo(before);
+
+        KillHard(daemon);
+        await SameWorkersOnlineUnderANewDaemon(sandbox, before, daemon, ct);
+        var reload = await sandbox.Pmx(ct, "reload", "web");
+        await Assert.That(reload.ExitCode).IsEqualTo(0).Because(reload.Stdout + reload.Stderr);
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+        await Assert.That(load.Failures).IsEmpty();
+        await Assert.That(MissingTicks(Path.Combine(sandbox.Home, "logs", "ticker-0-out.log"))).IsEmpty();
+        await sandbox.PmxOk(ct, "down");
+        await Poll.Until(() => !sandbox.ProcessesOfThisHome().Any(), TimeSpan.FromSeconds(15), "no process of this PMX_HOME left after 'pmx down'", ct);
+    }
+
     [Test, Timeout(120_000)]
     public async Task ADaemonThatAdoptedItsWorkersHoldsNoMoreDescriptorsThanAFreshOne(CancellationToken ct)
     {
@@ -101,8 +131,16 @@ public class DaemonDeathTests
     static async Task<Dictionary<(string, int), int>> OnlinePids(PmxSandbox sandbox, CancellationToken ct) =>
         (await sandbox.List(ct)).Where(i => i.Status == "online").ToDictionary(i => (i.Name, i.Instance), i => i.Pid);
 
-    static int DaemonPid(PmxSandbox sandbox) =>
-        int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, "daemon.pid")).Trim(), CultureInfo.InvariantCulture);
+    static int DaemonPid(PmxSandbox sandbox) => PidIn(sandbox, "daemon.pid");
+
+    static int PidIn(PmxSandbox sandbox, string pidFile)
+    {
+        try { return int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, pidFile)).Trim(), CultureInfo.InvariantCulture); }
+        catch (IOException) { return 0; }
+        catch (FormatException) { return 0; }
+    }
+
+    static bool IsAlive(int pid) => pid > 0 && Directory.Exists($"/proc/{pid}");
 
     static void KillHard(int pid) => System.Diagnostics.Process.GetProcessById(pid).Kill();
 

@@ -95,7 +95,7 @@ internal sealed class DaemonHost
         using var loop = new SupervisorLoop();
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
-        using var pump = new OutputPump();
+        using var pump = new OutputPump(logs.WhenWritten);
         using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, InstallNodePreload(log),
             message => log.LogWarning("{Message}", message));
         // Foreground mode IS the container's life: nothing needs to outlive it, so no keeper.
@@ -105,7 +105,7 @@ internal sealed class DaemonHost
             kept ?? (IWorkerPlumbing)plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var reaper = new ChildReaper(supervisor.OnChildExited);
         var statePath = DaemonStateFile.PathIn(_home);
-        if (!_foreground) AdoptOrStart(supervisor, loop, keeper, kept, statePath, log);
+        using var adoptedExits = _foreground ? null : AdoptOrStart(supervisor, loop, keeper, kept, statePath, log);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
         var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
@@ -153,6 +153,7 @@ internal sealed class DaemonHost
         // Every app is stopped: nothing is left for a next daemon to adopt.
         supervisor.StateChanged = null;
         if (!_foreground) DaemonStateFile.Delete(statePath);
+        keeper?.SayGoodbye();
         File.Delete(_home.PidFilePath);
         log.LogInformation("daemon exiting with code {Code}", exitCode);
         return exitCode;
@@ -163,7 +164,8 @@ internal sealed class DaemonHost
     /// the state on every change so the next daemon can do the same. Without a keeper a live
     /// worker cannot be taken over (its pipes died with the old daemon): it is stopped, and said so.
     /// </summary>
-    static void AdoptOrStart(Supervisor.AppSupervisor supervisor, SupervisorLoop loop, KeeperLink? keeper, KeptPlumbing? kept,
+    /// <returns>The watch over adopted workers' exits (WatchAdoptedExits), to dispose with the daemon.</returns>
+    static IDisposable? AdoptOrStart(Supervisor.AppSupervisor supervisor, SupervisorLoop loop, KeeperLink? keeper, KeptPlumbing? kept,
         string statePath, ILogger log)
     {
         var warn = (string message) => log.LogWarning("{Message}", message);
@@ -178,6 +180,7 @@ internal sealed class DaemonHost
             ChildRegistry.OfThisProcess.ForgetAdopted(pid);
             supervisor.OnChildExited(pid, status);
         });
+        var adoptedExits = keeper is null ? null : WatchAdoptedExits(supervisor);
         var isWritePending = false;
         supervisor.StateChanged = () =>
         {
@@ -196,7 +199,30 @@ internal sealed class DaemonHost
             });
         };
         supervisor.StateChanged();
+        return adoptedExits;
     }
+
+    /// <summary>
+    /// The keeper reports the exits of adopted workers it reaps. One it cannot reap (it replaced a
+    /// killed keeper, so the worker is init's child) still shows through the worker's pidfd: if no
+    /// report came by the next look, the exit is reported with an unknown status.
+    /// </summary>
+    static Timer WatchAdoptedExits(Supervisor.AppSupervisor supervisor)
+    {
+        var seenBefore = new HashSet<int>();
+        return new Timer(_ =>
+        {
+            var exited = ChildRegistry.OfThisProcess.AdoptedThatExited();
+            foreach (var pid in exited.Where(seenBefore.Contains))
+            {
+                ChildRegistry.OfThisProcess.ForgetAdopted(pid);
+                supervisor.OnChildExited(pid, ExitStatus.Unknown);
+            }
+            seenBefore = [.. exited];
+        }, null, AdoptedExitCheck, AdoptedExitCheck);
+    }
+
+    static readonly TimeSpan AdoptedExitCheck = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The lock, or null once another daemon serves this PMX_HOME. The lock may be held briefly by

@@ -24,6 +24,8 @@ namespace Pmx.Keeper;
 internal sealed class KeeperProcess
 {
     public const string Verb = "__keeper";
+    /// <summary>`pmx __keeper --watch-daemon PID`: a keeper started by a live daemon whose keeper was killed (see KeeperLink).</summary>
+    public const string WatchOption = "--watch-daemon";
     static readonly TimeSpan StableDaemonLife = TimeSpan.FromSeconds(5);
     static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(5);
     static readonly TimeSpan SafetyInterval = TimeSpan.FromSeconds(1);
@@ -36,6 +38,10 @@ internal sealed class KeeperProcess
     KeeperChannel? _channel; // guarded by _gate
     bool _isAdopted; // guarded by _gate
     int _daemonPid;
+    /// <summary>The daemon is not our child (we replaced a killed keeper): its death shows as its channel closing.</summary>
+    bool _isWatching;
+    volatile bool _isWatchedChannelClosed;
+    volatile bool _saidGoodbye;
     DateTime _daemonStartedAt;
     TimeSpan _restartDelay = TimeSpan.FromMilliseconds(100);
 
@@ -43,7 +49,30 @@ internal sealed class KeeperProcess
 
     public static string PidFilePath(PmxHome home) => Path.Combine(home.Root, "keeper.pid");
 
-    public static int Run() => new KeeperProcess(PmxHome.FromEnvironment()).Loop();
+    public static int Run(ReadOnlySpan<string> args)
+    {
+        var keeper = new KeeperProcess(PmxHome.FromEnvironment());
+        if (args is [WatchOption, var pidText] && int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            && int.TryParse(Environment.GetEnvironmentVariable(KeeperChannel.FdVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
+        {
+            Environment.SetEnvironmentVariable(KeeperChannel.FdVariable, null);
+            keeper.Watch(pid, new KeeperChannel(new SafeFileHandle(fd, ownsHandle: true)));
+        }
+        else if (args.Length > 0)
+        {
+            Console.Error.WriteLine($"pmx {Verb}: unexpected arguments; it is started by pmx itself");
+            return 2;
+        }
+        return keeper.Loop();
+    }
+
+    void Watch(int daemonPid, KeeperChannel channel)
+    {
+        _daemonPid = daemonPid;
+        _isWatching = true;
+        _channel = channel;
+        new Thread(() => Serve(channel)) { IsBackground = true, Name = "pmx keeper channel" }.Start();
+    }
 
     int Loop()
     {
@@ -51,13 +80,16 @@ internal sealed class KeeperProcess
         ProcessSetup.TryBecomeSubreaper();
         _home.EnsureExists();
         Directory.SetCurrentDirectory(_home.Root);
-        File.WriteAllText(PidFilePath(_home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        // Best effort (a full disk): without it a CLI that finds no daemon may start a second keeper,
+        // whose daemon then finds this one's daemon serving and leaves.
+        try { File.WriteAllText(PidFilePath(_home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Say($"cannot write {PidFilePath(_home)}: {e.Message}"); }
         using var sigchld = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => _wake.Set());
         // Stop requests are the daemon's to carry out (graceful stop of every app); it exits 0, and so do we.
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ForwardToDaemon);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, ForwardToDaemon);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx => ctx.Cancel = true);
-        DateTime? nextStart = DateTime.UtcNow;
+        DateTime? nextStart = _isWatching ? null : DateTime.UtcNow;
         int exitCode = 0;
         while (true)
         {
@@ -66,11 +98,19 @@ internal sealed class KeeperProcess
                 nextStart = null;
                 if (!TryStartDaemon()) { exitCode = 1; break; }
             }
+            if (_isWatching && _isWatchedChannelClosed)
+            {
+                if (_saidGoodbye) break;
+                Say($"daemon pid {_daemonPid} is gone; the apps keep running; starting a new daemon");
+                _isWatching = false;
+                _daemonPid = 0;
+                nextStart = DateTime.UtcNow;
+            }
             if (ReapAll() is { } daemonExit)
             {
-                if (daemonExit.Code == CLD_EXITED && daemonExit.Status == 0) break;
+                if (_saidGoodbye || daemonExit.Code == CLD_EXITED && daemonExit.Status == 0) break;
                 nextStart = DateTime.UtcNow + NextRestartDelay();
-                Console.Error.WriteLine($"pmx keeper: daemon pid {daemonExit.Pid} {ExitStatus.FromChildExit(daemonExit.Code, daemonExit.Status).Describe()}; the apps keep running; starting a new daemon");
+                Say($"daemon pid {daemonExit.Pid} {ExitStatus.FromChildExit(daemonExit.Code, daemonExit.Status).Describe()}; the apps keep running; starting a new daemon");
             }
             DropPipesWithoutWriters();
             var wait = nextStart is { } at ? Clamp(at - DateTime.UtcNow) : SafetyInterval;
@@ -84,6 +124,13 @@ internal sealed class KeeperProcess
         }
         try { File.Delete(PidFilePath(_home)); } catch (IOException) { }
         return exitCode;
+    }
+
+    /// <summary>A line in daemon.log (our stdout and stderr); a full disk must not stop the keeper.</summary>
+    static void Say(string line)
+    {
+        try { Console.Error.WriteLine("pmx keeper: " + line); }
+        catch (IOException) { }
     }
 
     static TimeSpan Clamp(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait > SafetyInterval ? SafetyInterval : wait;
@@ -109,7 +156,7 @@ internal sealed class KeeperProcess
         var errno = CreateUnixSeqPacketPair(out var keeperEnd, out var daemonEnd);
         if (errno != 0)
         {
-            Console.Error.WriteLine($"pmx keeper: cannot create the daemon's channel: {Describe(errno)}");
+            Say($"cannot create the daemon's channel: {Describe(errno)}");
             return false;
         }
         var channel = new KeeperChannel(new SafeFileHandle(keeperEnd, ownsHandle: true));
@@ -133,7 +180,7 @@ internal sealed class KeeperProcess
             if (errno != 0)
             {
                 channel.Dispose();
-                Console.Error.WriteLine($"pmx keeper: cannot start '{program} daemon': {Describe(errno)}");
+                Say($"cannot start '{program} daemon': {Describe(errno)}");
                 return false;
             }
             _daemonPid = pid;
@@ -144,6 +191,7 @@ internal sealed class KeeperProcess
             _channel?.Dispose();
             _channel = channel;
             _isAdopted = false;
+            _saidGoodbye = false;
             foreach (var (key, fd) in _held) channel.Send("held " + key, fd);
             while (_unsentExits.TryDequeue(out var exit)) channel.Send(exit);
             channel.Send("ready");
@@ -175,10 +223,18 @@ internal sealed class KeeperProcess
                     case "adopted":
                         if (_channel == channel) _isAdopted = true;
                         break;
+                    case "bye":
+                        if (_channel == channel) _saidGoodbye = true;
+                        break;
                 }
             }
             fd?.Dispose();
         }
+        lock (_gate)
+        {
+            if (_channel == channel && _isWatching) _isWatchedChannelClosed = true;
+        }
+        _wake.Set();
     }
 
     /// <summary>Reaps every exited child; returns the daemon's exit when it was among them.</summary>

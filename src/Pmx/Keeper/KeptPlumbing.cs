@@ -14,6 +14,8 @@ namespace Pmx.Keeper;
 /// </summary>
 internal sealed class KeptPlumbing(IWorkerPlumbing inner, KeeperLink keeper) : IWorkerPlumbing
 {
+    const int PipeBytes = 1024 * 1024;
+
     public IListenSocket Listen(AppSpec spec) => Keep(inner.Listen(spec));
 
     /// <summary>A socket this daemon already holds (one handed back at adoption): the keeper keeps it on, dropped like any other.</summary>
@@ -26,8 +28,14 @@ internal sealed class KeptPlumbing(IWorkerPlumbing inner, KeeperLink keeper) : I
 
     public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse)
     {
-        keeper.Hold(KeeperLink.KeyOf(stdout), stdout);
-        keeper.Hold(KeeperLink.KeyOf(stderr), stderr);
+        foreach (var pipe in (SafeFileHandle[])[stdout, stderr])
+        {
+            // While no daemon reads (between a death and the next daemon), the kernel's buffer is
+            // all that keeps a worker writing; 1 MiB (the unprivileged maximum by default) is
+            // minutes of a normal log. Best effort: a smaller pipe only means an earlier stall.
+            Interop.Interop.fcntl((int)pipe.DangerousGetHandle(), Interop.Interop.F_SETPIPE_SZ, PipeBytes);
+            keeper.Hold(KeeperLink.KeyOf(pipe), pipe);
+        }
         inner.AttachOutput(spec, instance, stdout, stderr, onAddressInUse);
     }
 

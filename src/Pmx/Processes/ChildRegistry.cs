@@ -79,6 +79,16 @@ internal sealed class ChildRegistry
         }
     }
 
+    /// <summary>Adopted workers whose pidfd says they have exited (reaped or not, by whoever is their parent now).</summary>
+    public IReadOnlyList<int> AdoptedThatExited()
+    {
+        lock (_gate)
+        {
+            return _adopted.Where(pid => _unreaped.GetValueOrDefault(pid) is { } pidfd
+                && (PollNow((int)pidfd.DangerousGetHandle(), POLLIN) & POLLIN) != 0).ToList();
+        }
+    }
+
     public SignalOutcome SignalGroup(int processGroupId, int signal)
     {
         lock (_gate)
