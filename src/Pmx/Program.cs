@@ -11,6 +11,12 @@ if (args.Length > 0 && args[0] == Pmx.Processes.ExecShim.Verb)
 if (args.Length > 0 && args[0] == Pmx.Keeper.KeeperProcess.Verb)
     return Pmx.Keeper.KeeperProcess.Run(args.AsSpan(1));
 
+if (args is [Pmx.Daemon.Handover.ProtocolVerb])
+{
+    Console.Out.WriteLine(Pmx.Daemon.Handover.ProtocolVersion);
+    return 0;
+}
+
 if (args.Length == 1 && args[0] == "daemon")
     return Pmx.Daemon.DaemonHost.RunDetached();
 

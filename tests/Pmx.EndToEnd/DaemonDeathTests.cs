@@ -1,4 +1,5 @@
 using System.Globalization;
+using static Pmx.EndToEnd.DaemonWorld;
 
 namespace Pmx.EndToEnd;
 
@@ -11,32 +12,11 @@ namespace Pmx.EndToEnd;
 [NotInParallel("load")]
 public class DaemonDeathTests
 {
-    static string Config(int port) => $"""
-        [[apps]]
-        name = "web"
-        script = "{PmxSandbox.TestWorker}"
-        args = ["--http", "--notify-ready", "--drain", "300ms"]
-        instances = 4
-        exec_mode = "cluster"
-        port = {port}
-        host = "127.0.0.1"
-        wait_ready = true
-        kill_signal = "SIGTERM"
-        kill_timeout = 5000
-
-        [[apps]]
-        name = "ticker"
-        script = "/bin/sh"
-        args = ["-c", "i=0; while true; do i=$((i+1)); echo \"tick $i\"; sleep 0.05; done"]
-        """;
-
     [Test, Timeout(180_000)]
     public async Task KillingTheDaemonThenTheBiggestPmxProcessFailsNoRequestKeepsEveryPidAndLosesNoLogLine(CancellationToken ct)
     {
-        await using var sandbox = new PmxSandbox();
-        var port = PmxSandbox.FreePort();
-        sandbox.WriteConfig(Config(port));
-        await sandbox.PmxOk(ct, "up");
+        var (sandbox, port) = await DaemonWorld.Start(withTicker: true, ct);
+        await using var _ = sandbox;
         var before = await OnlinePids(sandbox, ct);
         await Assert.That(before.Count).IsEqualTo(5);
 
@@ -72,10 +52,8 @@ public class DaemonDeathTests
     [Test, Timeout(180_000)]
     public async Task KillingTheKeeperFailsNoRequestAndTheNewKeeperStillCarriesTheAppsThroughTheDaemonsDeath(CancellationToken ct)
     {
-        await using var sandbox = new PmxSandbox();
-        var port = PmxSandbox.FreePort();
-        sandbox.WriteConfig(Config(port));
-        await sandbox.PmxOk(ct, "up");
+        var (sandbox, port) = await DaemonWorld.Start(withTicker: true, ct);
+        await using var _ = sandbox;
         var before = await OnlinePids(sandbox, ct);
         await using var load = new LoadClient(port, concurrency: 4, keepAlive: false);
         await load.SucceededAfter(50, ct);
@@ -102,10 +80,8 @@ public class DaemonDeathTests
     [Test, Timeout(120_000)]
     public async Task ADaemonThatAdoptedItsWorkersHoldsNoMoreDescriptorsThanAFreshOne(CancellationToken ct)
     {
-        await using var sandbox = new PmxSandbox();
-        var port = PmxSandbox.FreePort();
-        sandbox.WriteConfig(Config(port));
-        await sandbox.PmxOk(ct, "up");
+        var (sandbox, port) = await DaemonWorld.Start(withTicker: true, ct);
+        await using var _ = sandbox;
         var before = await OnlinePids(sandbox, ct);
         var fresh = DaemonPid(sandbox);
         var freshCount = DescriptorCount(fresh);
@@ -126,18 +102,6 @@ public class DaemonDeathTests
             return now.Count == pids.Count && pids.All(p => now.GetValueOrDefault(p.Key) == p.Value);
         }, TimeSpan.FromSeconds(15), "pmx list to show the same workers online under a new daemon", ct);
         await Assert.That(DaemonPid(sandbox)).IsNotEqualTo(deadDaemon);
-    }
-
-    static async Task<Dictionary<(string, int), int>> OnlinePids(PmxSandbox sandbox, CancellationToken ct) =>
-        (await sandbox.List(ct)).Where(i => i.Status == "online").ToDictionary(i => (i.Name, i.Instance), i => i.Pid);
-
-    static int DaemonPid(PmxSandbox sandbox) => PidIn(sandbox, "daemon.pid");
-
-    static int PidIn(PmxSandbox sandbox, string pidFile)
-    {
-        try { return int.Parse(File.ReadAllText(Path.Combine(sandbox.Home, pidFile)).Trim(), CultureInfo.InvariantCulture); }
-        catch (IOException) { return 0; }
-        catch (FormatException) { return 0; }
     }
 
     static bool IsAlive(int pid) => pid > 0 && Directory.Exists($"/proc/{pid}");

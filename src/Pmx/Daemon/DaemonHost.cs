@@ -24,6 +24,7 @@ internal sealed class DaemonHost
     readonly bool _foreground;
     readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     int _stopSignals;
+    volatile bool _isHandingOver;
 
     DaemonHost(PmxHome home, bool foreground)
     {
@@ -106,7 +107,16 @@ internal sealed class DaemonHost
         using var reaper = new ChildReaper(supervisor.OnChildExited);
         var statePath = DaemonStateFile.PathIn(_home);
         using var adoptedExits = _foreground ? null : AdoptOrStart(supervisor, loop, keeper, kept, statePath, log);
-        var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
+        var handover = new Handover(keeper, snapshot =>
+        {
+            DaemonStateFile.Write(statePath, snapshot());
+            supervisor.StateChanged = null; // what the next daemon reads is final now
+        }, () =>
+        {
+            _isHandingOver = true;
+            _shutdown.TrySetResult();
+        });
+        var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult(), handover);
         var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
             Log = message => log.LogWarning("{Message}", message),
@@ -143,6 +153,13 @@ internal sealed class DaemonHost
         // Read before the stop below forgets every app (README: foreground mode exits 1 when an app ended errored).
         if (_foreground && exitCode == 0 && loop.InvokeAsync(() => Task.FromResult(supervisor.AnyErrored)).GetAwaiter().GetResult())
             exitCode = ExitCodes.Failure;
+        if (_isHandingOver)
+        {
+            // `pmx update`: the workers are the next daemon's; only this process goes.
+            server.StopAsync().GetAwaiter().GetResult();
+            log.LogInformation("handed over; daemon exiting, every worker keeps running");
+            return ExitCodes.Ok;
+        }
         if (Volatile.Read(ref _stopSignals) > 0 || exitCode != 0)
         {
             if (_foreground) Sockets.SystemdNotifier.Notify("STOPPING=1");

@@ -10,7 +10,9 @@ namespace Pmx.Keeper;
 /// packet, "verb arg…", optionally carrying one descriptor (SCM_RIGHTS).
 /// </summary>
 /// <remarks>
-/// Messages. Daemon → keeper: "hold KEY" + fd (keep a copy), "drop KEY" (close it).
+/// Messages. Daemon → keeper: "hold KEY" + fd (keep a copy), "drop KEY" (close it), "adopted"
+/// (this daemon holds its own copies), "bye" (exiting on purpose: so does the keeper), "update
+/// PATH" (`pmx update`: start PATH as the next daemon once this one has exited).
 /// Keeper → daemon: "held KEY" + fd (a copy handed back to a new daemon), "ready" (no more held
 /// copies follow), "exit PID CODE STATUS" (the keeper reaped a re-parented worker: waitid's
 /// si_code and si_status).
@@ -19,7 +21,7 @@ internal sealed class KeeperChannel(SafeFileHandle socket) : IDisposable
 {
     /// <summary>The environment variable naming the daemon's end of the channel (a descriptor number).</summary>
     public const string FdVariable = "PMX_KEEPER_FD";
-    const int MaxMessageBytes = 512;
+    const int MaxMessageBytes = 4096 + 16; // "update " and a PATH_MAX path
 
     readonly SafeFileHandle _socket = socket;
     readonly byte[] _buffer = new byte[MaxMessageBytes];

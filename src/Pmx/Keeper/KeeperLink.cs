@@ -40,6 +40,8 @@ internal sealed class KeeperLink : IDisposable
         var value = Environment.GetEnvironmentVariable(KeeperChannel.FdVariable);
         Environment.SetEnvironmentVariable(KeeperChannel.FdVariable, null);
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var fd) || fd < 3) return null;
+        // Placed by dup2, so inheritable: no worker may hold the channel (the keeper would never see it close).
+        Interop.Interop.fcntl(fd, Interop.Interop.F_SETFD, Interop.Interop.FD_CLOEXEC);
         var link = new KeeperLink(new KeeperChannel(new SafeFileHandle(fd, ownsHandle: true)), warn, ParentPid());
         // The keeper writes every handed-back copy and then "ready" before it even starts reading.
         while (link._channel.Receive(out var descriptor) is { } message && message != "ready")
@@ -179,6 +181,13 @@ internal sealed class KeeperLink : IDisposable
     public void ReportAdopted()
     {
         lock (_gate) _channel.Send("adopted");
+    }
+
+    /// <summary>`pmx update`: once this daemon has exited, the keeper starts <paramref name="binaryPath"/> as the next one.</summary>
+    public void RequestUpdate(string binaryPath)
+    {
+        _isLeaving = true;
+        lock (_gate) _channel.Send("update " + binaryPath);
     }
 
     /// <summary>This daemon is exiting on purpose (every app stopped): the keeper may exit too.</summary>

@@ -42,6 +42,10 @@ internal sealed class KeeperProcess
     bool _isWatching;
     volatile bool _isWatchedChannelClosed;
     volatile bool _saidGoodbye;
+    /// <summary>The binary the next daemon runs; `pmx update` replaces it.</summary>
+    string _daemonProgram = Environment.ProcessPath!;
+    volatile string? _updateTo;
+    Thread? _serving;
     DateTime _daemonStartedAt;
     TimeSpan _restartDelay = TimeSpan.FromMilliseconds(100);
 
@@ -56,6 +60,7 @@ internal sealed class KeeperProcess
             && int.TryParse(Environment.GetEnvironmentVariable(KeeperChannel.FdVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var fd))
         {
             Environment.SetEnvironmentVariable(KeeperChannel.FdVariable, null);
+            fcntl(fd, F_SETFD, FD_CLOEXEC); // the daemons this keeper starts get their own channel, never this one
             keeper.Watch(pid, new KeeperChannel(new SafeFileHandle(fd, ownsHandle: true)));
         }
         else if (args.Length > 0)
@@ -101,6 +106,7 @@ internal sealed class KeeperProcess
             if (_isWatching && _isWatchedChannelClosed)
             {
                 if (_saidGoodbye) break;
+                TakeUpdate();
                 Say($"daemon pid {_daemonPid} is gone; the apps keep running; starting a new daemon");
                 _isWatching = false;
                 _daemonPid = 0;
@@ -108,6 +114,14 @@ internal sealed class KeeperProcess
             }
             if (ReapAll() is { } daemonExit)
             {
+                // Its last messages ("update", "bye") may still be in the channel: read them first.
+                _serving?.Join(TimeSpan.FromSeconds(1));
+                if (TakeUpdate())
+                {
+                    nextStart = DateTime.UtcNow;
+                    Say($"daemon pid {daemonExit.Pid} handed over; starting {_daemonProgram}");
+                    continue;
+                }
                 if (_saidGoodbye || daemonExit.Code == CLD_EXITED && daemonExit.Status == 0) break;
                 nextStart = DateTime.UtcNow + NextRestartDelay();
                 Say($"daemon pid {daemonExit.Pid} {ExitStatus.FromChildExit(daemonExit.Code, daemonExit.Status).Describe()}; the apps keep running; starting a new daemon");
@@ -124,6 +138,15 @@ internal sealed class KeeperProcess
         }
         try { File.Delete(PidFilePath(_home)); } catch (IOException) { }
         return exitCode;
+    }
+
+    /// <summary>True when the daemon that just left asked for an update: the next daemon runs the new binary.</summary>
+    bool TakeUpdate()
+    {
+        if (_updateTo is not { } binary) return false;
+        _updateTo = null;
+        _daemonProgram = binary;
+        return true;
     }
 
     /// <summary>A line in daemon.log (our stdout and stderr); a full disk must not stop the keeper.</summary>
@@ -162,7 +185,7 @@ internal sealed class KeeperProcess
         var channel = new KeeperChannel(new SafeFileHandle(keeperEnd, ownsHandle: true));
         using (var daemonSide = new SafeFileHandle(daemonEnd, ownsHandle: true))
         {
-            var program = Environment.ProcessPath!;
+            var program = _daemonProgram;
             var environment = new List<string?>();
             foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
                 if ((string)e.Key != KeeperChannel.FdVariable) environment.Add($"{e.Key}={e.Value}");
@@ -192,11 +215,13 @@ internal sealed class KeeperProcess
             _channel = channel;
             _isAdopted = false;
             _saidGoodbye = false;
+            _updateTo = null;
             foreach (var (key, fd) in _held) channel.Send("held " + key, fd);
             while (_unsentExits.TryDequeue(out var exit)) channel.Send(exit);
             channel.Send("ready");
         }
-        new Thread(() => Serve(channel)) { IsBackground = true, Name = "pmx keeper channel" }.Start();
+        _serving = new Thread(() => Serve(channel)) { IsBackground = true, Name = "pmx keeper channel" };
+        _serving.Start();
         return true;
     }
 
@@ -222,6 +247,9 @@ internal sealed class KeeperProcess
                         break;
                     case "adopted":
                         if (_channel == channel) _isAdopted = true;
+                        break;
+                    case "update" when key.Length > 0:
+                        if (_channel == channel) _updateTo = key;
                         break;
                     case "bye":
                         if (_channel == channel) _saidGoodbye = true;
