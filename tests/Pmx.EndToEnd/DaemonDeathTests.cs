@@ -78,6 +78,42 @@ public class DaemonDeathTests
     }
 
     [Test, Timeout(120_000)]
+    public async Task ADaemonThatCannotAdoptTheWorkersOfADeadOneStopsThemSaysSoAndStartsNoDuplicate(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        var port = PmxSandbox.FreePort();
+        sandbox.WriteConfig(WebApp(port));
+        // A bare `pmx daemon` has no keeper: when it dies, nothing holds its workers' pipes.
+        using (var bare = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(PmxBinary.Path, "daemon")
+        {
+            Environment = { ["PMX_HOME"] = sandbox.Home },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!)
+        {
+            await Poll.Until(() => File.Exists(Path.Combine(sandbox.Home, "pmx.sock")), TimeSpan.FromSeconds(10), "the bare daemon's socket", ct);
+            await sandbox.PmxOk(ct, "up");
+            var orphans = (await OnlinePids(sandbox, ct)).Values.ToList();
+            bare.Kill();
+            await bare.WaitForExitAsync(ct);
+
+            await sandbox.PmxOk(ct, "up");
+            var now = new Dictionary<(string, int), int>();
+            await Poll.Until(async () => (now = await OnlinePids(sandbox, ct)).Count == 4, TimeSpan.FromSeconds(15), "4 web workers online again", ct);
+            await Assert.That(now.Values.Intersect(orphans)).IsEmpty();
+            await Poll.Until(() => orphans.All(pid => !IsAlive(pid) || IsZombie(pid)), TimeSpan.FromSeconds(10), "the unadoptable workers to be stopped", ct);
+            await Assert.That(sandbox.ProcessesOfThisHome().Count(pid => ExecutableOf(pid) == PmxSandbox.TestWorker)).IsEqualTo(4);
+            await Assert.That(File.ReadAllText(sandbox.DaemonLog)).Contains("cannot be adopted");
+        }
+    }
+
+    static bool IsZombie(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal); }
+        catch (IOException) { return false; }
+    }
+
+    [Test, Timeout(120_000)]
     public async Task ADaemonThatAdoptedItsWorkersHoldsNoMoreDescriptorsThanAFreshOne(CancellationToken ct)
     {
         var (sandbox, port) = await DaemonWorld.Start(withTicker: true, ct);
