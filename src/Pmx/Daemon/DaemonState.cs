@@ -15,8 +15,12 @@ internal sealed record DaemonState(string PmxVersion, IReadOnlyList<AppState> Ap
 internal sealed record AppState(AppSpec Spec, IReadOnlyDictionary<string, string> BaseEnvironment, string? ConfigPath,
     string? EnvName, IReadOnlyList<SlotRecord> Slots);
 
-/// <summary>One instance slot; <paramref name="Worker"/> is its current online worker, if any.</summary>
-internal sealed record SlotRecord(int Index, int Id, int Restarts, WorkerRecord? Worker);
+/// <summary>
+/// One instance slot; <paramref name="Worker"/> is its current online worker, if any.
+/// <paramref name="IsStopped"/>: stopped or errored on purpose (or being stopped), so a new
+/// daemon must not start it again.
+/// </summary>
+internal sealed record SlotRecord(int Index, int Id, int Restarts, WorkerRecord? Worker, bool IsStopped = false);
 
 /// <summary>A worker, identified across pid reuse by its pid and its start time in clock ticks after boot (/proc/&lt;pid&gt;/stat field 22).</summary>
 internal sealed record WorkerRecord(int Pid, long StartTimeTicks, DateTimeOffset StartedAt, DateTimeOffset? OnlineAt);

@@ -22,7 +22,8 @@ internal sealed partial class AppSupervisor
     {
         foreach (var gone in _startTimes.Keys.Where(pid => !_workersByPid.ContainsKey(pid)).ToList()) _startTimes.Remove(gone);
         var apps = _apps.Values.Select(app => new AppState(app.Spec, app.BaseEnvironment, app.ConfigPath, app.EnvName,
-            app.Slots.Select(slot => new SlotRecord(slot.Index, slot.Id, slot.Restarts, RecordOf(slot.Current))).ToList())).ToList();
+            app.Slots.Select(slot => new SlotRecord(slot.Index, slot.Id, slot.Restarts, RecordOf(slot.Current),
+                slot.State is SlotState.Stopped or SlotState.Stopping or SlotState.Errored)).ToList())).ToList();
         return new DaemonState(Cli.BuildInfo.Version, apps);
     }
 
@@ -55,7 +56,7 @@ internal sealed partial class AppSupervisor
                 else
                 {
                     slot.Apply(SlotView.Initial with { Restarts = slotRecord.Restarts });
-                    restart.Add((app, slot));
+                    if (!slotRecord.IsStopped) restart.Add((app, slot));
                 }
             }
             ArmTriggers(app);
