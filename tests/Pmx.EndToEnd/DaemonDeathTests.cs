@@ -77,6 +77,32 @@ public class DaemonDeathTests
         await Poll.Until(() => !sandbox.ProcessesOfThisHome().Any(), TimeSpan.FromSeconds(15), "no process of this PMX_HOME left after 'pmx down'", ct);
     }
 
+    [Test, Timeout(180_000)]
+    public async Task KillingTheDaemonDuringAReloadFailsNoRequestAndLeavesFourWorkersServing(CancellationToken ct)
+    {
+        var (sandbox, port) = await DaemonWorld.Start(withTicker: false, ct);
+        await using var _ = sandbox;
+        await using var load = new LoadClient(port, concurrency: 4, keepAlive: false);
+        await load.SucceededAfter(50, ct);
+        var daemon = DaemonPid(sandbox);
+
+        var reload = sandbox.Pmx(ct, "reload", "web");
+        // `up` started 4 workers; a 5th "started as pid" line is the reload's first new worker.
+        await Poll.Until(() => CountOf(File.ReadAllText(sandbox.DaemonLog), "started as pid") >= 5,
+            TimeSpan.FromSeconds(15), "the reload to start a new worker", ct);
+        KillHard(daemon);
+        await reload; // it may fail: its daemon died under it
+
+        await Poll.Until(async () => DaemonPid(sandbox) is var d && d != 0 && d != daemon
+            && (await OnlinePids(sandbox, ct)).Count == 4, TimeSpan.FromSeconds(20), "4 web workers online under a new daemon", ct);
+        await Poll.Until(() => sandbox.ProcessesOfThisHome().Count(pid => ExecutableOf(pid) == PmxSandbox.TestWorker) == 4,
+            TimeSpan.FromSeconds(20), "exactly 4 web workers left running (the interrupted reload's extra one stopped)", ct);
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+        await Assert.That(load.Failures).IsEmpty();
+        var again = await sandbox.Pmx(ct, "reload", "web");
+        await Assert.That(again.ExitCode).IsEqualTo(0).Because(again.Stdout + again.Stderr);
+    }
+
     [Test, Timeout(120_000)]
     public async Task ADaemonThatCannotAdoptTheWorkersOfADeadOneStopsThemSaysSoAndStartsNoDuplicate(CancellationToken ct)
     {
@@ -106,6 +132,8 @@ public class DaemonDeathTests
             await Assert.That(File.ReadAllText(sandbox.DaemonLog)).Contains("cannot be adopted");
         }
     }
+
+    static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
 
     static bool IsZombie(int pid)
     {

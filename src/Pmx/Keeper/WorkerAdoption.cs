@@ -41,15 +41,30 @@ internal sealed class WorkerAdoption(KeeperLink keeper, KeptPlumbing plumbing) :
         if (IsSameProcess(pid, startTimeTicks)) kill(-pid, SignalNames.SIGKILL);
     }
 
+    /// <summary>
+    /// Strays may be serving (a reload's new worker is on the shared socket once it has started),
+    /// so they get SIGTERM first and SIGKILL only if still the same process after StrayKillTimeout.
+    /// </summary>
     public IReadOnlyList<int> StopStrays(IReadOnlySet<int> adopted)
     {
         if (keeper.KeeperPid <= 1) return [];
-        var strays = ProcessLineage.ChildrenOf(keeper.KeeperPid)
-            .Where(pid => pid != Environment.ProcessId && !adopted.Contains(pid)).ToList();
-        foreach (var pid in strays)
-            kill(ProcessStats.TryRead(pid, out var sample) && sample.ProcessGroupId == pid ? -pid : pid, SignalNames.SIGKILL);
-        return strays;
+        var strays = new List<(int Pid, long StartTimeTicks)>();
+        foreach (var pid in ProcessLineage.ChildrenOf(keeper.KeeperPid))
+        {
+            if (pid == Environment.ProcessId || adopted.Contains(pid) || !ProcessStats.TryRead(pid, out var sample)) continue;
+            strays.Add((pid, sample.StartTimeTicks));
+            kill(sample.ProcessGroupId == pid ? -pid : pid, SignalNames.SIGTERM);
+        }
+        // A pending delay is rooted by the runtime's timer queue, so this fires even though nothing keeps a reference.
+        if (strays.Count > 0)
+            _ = Task.Delay(StrayKillTimeout).ContinueWith(_ =>
+            {
+                foreach (var (pid, ticks) in strays) Stop(pid, ticks);
+            }, TaskScheduler.Default);
+        return strays.Select(s => s.Pid).ToList();
     }
+
+    static readonly TimeSpan StrayKillTimeout = TimeSpan.FromSeconds(10);
 
     public void Finish()
     {

@@ -62,7 +62,7 @@ internal sealed partial class AppSupervisor
             ArmTriggers(app);
         }
         foreach (var stray in adoption.StopStrays(adopted))
-            _log.LogWarning("stopped pid {Pid}: the previous daemon left it running without recording it as an app's worker (a reload or start it did not finish)", stray);
+            _log.LogWarning("stopping pid {Pid} (SIGTERM, SIGKILL after 10 s): the previous daemon left it running without recording it as an app's serving worker (a reload or start it did not finish, or a worker it was stopping)", stray);
         adoption.Finish();
         _log.LogInformation("adopted {Count} live workers of {Apps} from the previous daemon (pmx {Version})",
             adopted.Count, Plural(state.Apps.Count, "app"), state.PmxVersion);
