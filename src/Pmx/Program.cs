@@ -7,6 +7,15 @@ using Pmx.Cli;
 if (OperatingSystem.IsLinux() && args.Length > 0 && args[0] == Pmx.Processes.ExecShim.Verb)
     return Pmx.Processes.ExecShim.Run(args.AsSpan(1));
 
+if (OperatingSystem.IsLinux() && args.Length > 0 && args[0] == Pmx.Keeper.KeeperProcess.Verb)
+    return Pmx.Keeper.KeeperProcess.Run(args.AsSpan(1));
+
+if (args is [Pmx.Daemon.Handover.ProtocolVerb])
+{
+    Console.Out.WriteLine(Pmx.Daemon.Handover.ProtocolVersion);
+    return 0;
+}
+
 if (args.Length == 1 && args[0] == "daemon")
     return Pmx.Daemon.DaemonHost.RunDetached();
 

@@ -85,8 +85,10 @@ public sealed class PmxSandbox : IAsyncDisposable
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try { await Pmx(cts.Token, "kill"); } catch { /* fall through to the hard cleanup */ }
-        // The daemon first, so it cannot start a replacement after the sweep below.
-        if (DaemonPid() is { } daemonPid) Kill(daemonPid);
+        // The keeper first (it restarts a dead daemon), then the daemon, so neither can start a
+        // replacement after the sweep below.
+        if (PidIn("keeper.pid") is { } keeperPid) Kill(keeperPid);
+        if (PidIn("daemon.pid") is { } daemonPid) Kill(daemonPid);
         foreach (var pid in ProcessesOfThisHome()) Kill(pid);
         if (File.Exists(DaemonLog))
         {
@@ -96,10 +98,10 @@ public sealed class PmxSandbox : IAsyncDisposable
         try { Directory.Delete(Home, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>The daemon's pid, or null once it is gone (it deletes its pid file as it exits, maybe right now).</summary>
-    int? DaemonPid()
+    /// <summary>The pid in a pid file of this home, or null once it is gone (the process deletes it as it exits, maybe right now).</summary>
+    int? PidIn(string pidFile)
     {
-        try { return int.TryParse(File.ReadAllText(Path.Combine(Home, "daemon.pid")).Trim(), out var pid) ? pid : null; }
+        try { return int.TryParse(File.ReadAllText(Path.Combine(Home, pidFile)).Trim(), out var pid) ? pid : null; }
         catch (IOException) { return null; }
     }
 

@@ -139,6 +139,11 @@ internal sealed class Commands
     [Command("import")]
     public int Import([Argument] string file) => ImportCommand.Run(file);
 
+    /// <summary>Replace the running daemon with the pmx binary on disk; no worker restarts, no request fails.</summary>
+    /// <param name="binary">The pmx binary the new daemon runs (default: this one).</param>
+    [Command("update")]
+    public int Update(string? binary = null) => UpdateCommand.Run(binary);
+
     /// <summary>Kill the daemon and every worker now (no graceful stop).</summary>
     [Command("kill")]
     public int Kill() => DaemonCommands.Kill();

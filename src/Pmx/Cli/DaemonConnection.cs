@@ -74,7 +74,11 @@ internal static class DaemonConnection
         catch (DaemonNotRunningException) { return null; }
     }
 
-    /// <summary>Re-executes this binary as `pmx daemon` in its own session, then waits for its socket.</summary>
+    /// <summary>
+    /// Starts the keeper (`pmx __keeper`, which starts and watches `pmx daemon`) in its own
+    /// session, then waits for the daemon's socket. A keeper that is alive is restarting a daemon
+    /// that died: waiting for it is right, a second keeper would race it for the workers.
+    /// </summary>
     static async Task<bool> StartDaemon(CancellationToken ct)
     {
         Home.EnsureExists();
@@ -82,22 +86,45 @@ internal static class DaemonConnection
         var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException("pmx cannot start a background daemon on this system yet; run 'pmx up --no-daemon -c <config>' in the foreground");
-        var pid = DetachedLauncher.Launch([Environment.ProcessPath!, "daemon"], Home.DaemonLogPath, env);
+        var launched = false;
+        var pid = LiveKeeperPid() ?? 0;
         var deadline = DateTime.UtcNow + DaemonStartTimeout;
         while (DateTime.UtcNow < deadline)
         {
+            if (pid == 0)
+            {
+                pid = DetachedLauncher.Launch([Environment.ProcessPath!, Keeper.KeeperProcess.Verb], Home.DaemonLogPath, env);
+                launched = true;
+            }
             if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
-            // A daemon that already exited will never listen: stop waiting and show why.
+            // A keeper that already exited will never serve: stop waiting and show why (or, if it
+            // was a leaving keeper we did not start, start ours).
             if (!Directory.Exists($"/proc/{pid}") || IsZombie(pid))
             {
                 if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
-                break;
+                if (launched) break;
+                pid = 0;
+                continue;
             }
             await Task.Delay(20, ct);
         }
-        Console.Error.WriteLine($"pmx: the daemon did not start (pid {pid}); the end of {Home.DaemonLogPath}:");
+        Console.Error.WriteLine($"pmx: the daemon did not start (keeper pid {pid}); the end of {Home.DaemonLogPath}:");
         foreach (var line in TailOf(Home.DaemonLogPath, 10)) Console.Error.WriteLine("  " + line);
         return false;
+    }
+
+    /// <summary>The keeper of this PMX_HOME when one runs (its pid file names a live `pmx __keeper`).</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    static int? LiveKeeperPid()
+    {
+        try
+        {
+            if (!int.TryParse(File.ReadAllText(Keeper.KeeperProcess.PidFilePath(Home)).Trim(), out var pid) || pid <= 1) return null;
+            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+            return cmdline.Contains(Keeper.KeeperProcess.Verb, StringComparison.Ordinal) && !IsZombie(pid) ? pid : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     /// <summary>daemon.log is the daemon's stdout for its whole life; each new daemon starts a fresh one past 10 MB.</summary>

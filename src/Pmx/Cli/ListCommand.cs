@@ -41,7 +41,8 @@ internal static class ListCommand
             // serializer wrote it (ListExchangeTests compares the bytes).
             StandardOutput.Write(json
                 ? Encoding.UTF8.GetString(processes) + "\n"
-                : ListRenderer.RenderTable(ListExchange.Rows(processes), Terminal.UseColourOnStdout));
+                : ListRenderer.RenderTable(ListExchange.Rows(processes), Terminal.UseColourOnStdout)
+                  + (answer.Message is { Length: > 0 } daemon ? daemon + "\n" : ""));
         }
         catch (ControlProtocolException e)
         {

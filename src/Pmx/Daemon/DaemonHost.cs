@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Pmx.Cli;
+using Pmx.Keeper;
 using Pmx.Control;
 using Pmx.Logs;
 using Pmx.Processes;
@@ -23,6 +24,7 @@ internal sealed class DaemonHost
     readonly bool _foreground;
     readonly TaskCompletionSource _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
     int _stopSignals;
+    volatile bool _isHandingOver;
 
     DaemonHost(PmxHome home, bool foreground)
     {
@@ -98,13 +100,27 @@ internal sealed class DaemonHost
         using var loop = new SupervisorLoop();
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
-        using var pump = IOutputPump.ForThisPlatform();
+        using var pump = IOutputPump.ForThisPlatform(logs.WhenWritten);
         using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, InstallNodePreload(log),
             message => log.LogWarning("{Message}", message));
+        // Foreground mode IS the container's life: nothing needs to outlive it, so no keeper.
+        using var keeper = _foreground || !OperatingSystem.IsLinux() ? null : KeeperLink.FromEnvironment(message => log.LogWarning("{Message}", message));
+        var kept = keeper is null || !OperatingSystem.IsLinux() ? null : new KeptPlumbing(plumbing, keeper);
         var host = ProcessHosts.ForThisPlatform();
-        var supervisor = new Supervisor.AppSupervisor(host, plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
+        var supervisor = new Supervisor.AppSupervisor(host, kept ?? (IWorkerPlumbing)plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
         using var exits = host.WatchExits(supervisor.OnChildExited);
-        var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
+        var statePath = DaemonStateFile.PathIn(_home);
+        using var adoptedExits = _foreground || !OperatingSystem.IsLinux() ? null : DaemonAdoption.AdoptOrStart(supervisor, loop, keeper, kept, statePath, log);
+        var handover = new Handover(keeper, snapshot =>
+        {
+            DaemonStateFile.Write(statePath, snapshot());
+            supervisor.StateChanged = null; // what the next daemon reads is final now
+        }, () =>
+        {
+            _isHandingOver = true;
+            _shutdown.TrySetResult();
+        });
+        var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult(), handover);
         var server = OperatingSystem.IsWindows() ? null : ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
             Log = message => log.LogWarning("{Message}", message),
@@ -142,6 +158,13 @@ internal sealed class DaemonHost
         // Read before the stop below forgets every app (README: foreground mode exits 1 when an app ended errored).
         if (_foreground && exitCode == 0 && loop.InvokeAsync(() => Task.FromResult(supervisor.AnyErrored)).GetAwaiter().GetResult())
             exitCode = ExitCodes.Failure;
+        if (_isHandingOver)
+        {
+            // `pmx update`: the workers are the next daemon's; only this process goes.
+            server?.StopAsync().GetAwaiter().GetResult();
+            log.LogInformation("handed over; daemon exiting, every worker keeps running");
+            return ExitCodes.Ok;
+        }
         if (Volatile.Read(ref _stopSignals) > 0 || exitCode != 0)
         {
             if (_foreground) Sockets.SystemdNotifier.Notify("STOPPING=1");
@@ -149,6 +172,10 @@ internal sealed class DaemonHost
             loop.InvokeAsync(() => supervisor.StopEverything(line => log.LogInformation("{Line}", line))).GetAwaiter().GetResult();
         }
         server?.StopAsync().GetAwaiter().GetResult();
+        // Every app is stopped: nothing is left for a next daemon to adopt.
+        supervisor.StateChanged = null;
+        if (!_foreground) DaemonStateFile.Delete(statePath);
+        if (OperatingSystem.IsLinux()) keeper?.SayGoodbye();
         File.Delete(_home.PidFilePath);
         log.LogInformation("daemon exiting with code {Code}", exitCode);
         return exitCode;

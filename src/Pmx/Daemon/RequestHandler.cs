@@ -6,7 +6,7 @@ namespace Pmx.Daemon;
 
 /// <summary>Turns control requests into supervisor commands, on the supervisor's loop.</summary>
 internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Supervisor.SupervisorLoop loop, PmxHome home,
-    Action requestShutdown)
+    Action requestShutdown, Handover? handover = null)
 {
     public async Task Handle(ControlRequest request, IControlResponder responder, CancellationToken ct)
     {
@@ -21,7 +21,7 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
         {
             case "list":
                 var rows = await loop.InvokeAsync(() => Task.FromResult(supervisor.List(request.Target)));
-                await responder.Result(ExitCodes.Ok, processes: rows);
+                await responder.Result(ExitCodes.Ok, $"daemon: pmx {BuildInfo.Version}, pid {Environment.ProcessId}", processes: rows);
                 return;
             case "describe":
                 var details = await loop.InvokeAsync(() => Task.FromResult(supervisor.Describe(target,
@@ -76,6 +76,16 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
                 var empty = saved.Where(a => a.Slots.Count == 0).Select(a => a.Name).ToList();
                 await responder.Result(ExitCodes.Ok, $"saved {saved.Count - empty.Count} app{(saved.Count - empty.Count == 1 ? "" : "s")} ({saved.Sum(a => a.Slots.Count)} instances) to {home.DumpPath}"
                     + (empty.Count == 0 ? "" : $"; left out {string.Join(", ", empty)} (scaled to 0)"));
+                return;
+            case "update" when handover != null && request.Args is [var binary, var protocol]:
+                outcome = await loop.InvokeAsync(() => Task.FromResult(handover.Prepare(supervisor, binary, protocol)));
+                await responder.Result(outcome.ExitCode, outcome.Message);
+                if (outcome.ExitCode == 0)
+                {
+                    if (responder is QueuedResponder pumped)
+                        await pumped.Pumped.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+                    handover.Commit(binary);
+                }
                 return;
             case "kill":
                 await loop.InvokeAsync(supervisor.KillEverything);

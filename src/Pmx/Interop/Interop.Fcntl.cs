@@ -5,6 +5,8 @@ namespace Pmx.Interop;
 internal static partial class Interop
 {
     internal const int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4;
+    /// <summary>Sets a pipe's capacity in bytes (rounded up to a power-of-two number of pages; at most /proc/sys/fs/pipe-max-size unprivileged).</summary>
+    internal const int F_SETPIPE_SZ = 1031;
     /// <summary>The descriptor flag F_GETFD/F_SETFD read and write: close this fd on execve.</summary>
     internal const int FD_CLOEXEC = 1;
     /// <summary>Values shared by x86-64 and aarch64 (asm-generic/fcntl.h).</summary>
@@ -12,7 +14,7 @@ internal static partial class Interop
 
     /// <summary>
     /// fcntl(2) for the commands that take an int argument (F_DUPFD, F_GETFD, F_SETFD, F_GETFL,
-    /// F_SETFL). fcntl is variadic; on the Linux ABIs pmx supports an int passed in the first
+    /// F_SETFL, F_SETPIPE_SZ). fcntl is variadic; on the Linux ABIs pmx supports an int passed in the first
     /// variadic slot is read the same way as a fixed int parameter. Returns the new fd (F_DUPFD),
     /// the flags (F_GETFD, F_GETFL), 0 (F_SETFD, F_SETFL), or -1 with errno set (EBADF: not open).
     /// </summary>

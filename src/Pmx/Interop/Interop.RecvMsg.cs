@@ -37,12 +37,7 @@ internal static unsafe partial class Interop
         fixed (byte* data = buffer)
         {
             nint* iov = stackalloc nint[2];
-            iov[0] = (nint)data;
-            iov[1] = buffer.Length;
-            *(nint*)(header + MsgIovOffset) = (nint)iov;
-            *(nint*)(header + MsgIovLenOffset) = 1;
-            *(nint*)(header + MsgControlOffset) = (nint)control;
-            *(nint*)(header + MsgControlLenOffset) = CredentialsControlBytes;
+            FillHeader(header, iov, data, buffer.Length, control, CredentialsControlBytes);
             var received = (int)recvmsg(socket, header, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
             if (received < 0) return received;
             var controlLength = *(nint*)(header + MsgControlLenOffset);
@@ -55,5 +50,43 @@ internal static unsafe partial class Interop
             }
             return received;
         }
+    }
+
+    /// <summary>
+    /// recvmsg(2) of one message, blocking, with at most one SCM_RIGHTS descriptor installed
+    /// close-on-exec into <paramref name="fd"/> (-1 when none came). Returns the message's length,
+    /// 0 when the peer has closed, or -1 with errno set (EINTR: retry).
+    /// </summary>
+    internal static int ReceiveWithDescriptor(SafeHandle socket, Span<byte> buffer, out int fd)
+    {
+        const int ScmRightsType = 1, OneDescriptorControlBytes = CmsgHeaderBytes + 8;
+        fd = -1;
+        byte* header = stackalloc byte[MsgHdrBytes];
+        byte* control = stackalloc byte[OneDescriptorControlBytes];
+        new Span<byte>(header, MsgHdrBytes).Clear();
+        new Span<byte>(control, OneDescriptorControlBytes).Clear();
+        fixed (byte* data = buffer)
+        {
+            nint* iov = stackalloc nint[2];
+            FillHeader(header, iov, data, buffer.Length, control, OneDescriptorControlBytes);
+            var received = (int)recvmsg(socket, header, MSG_CMSG_CLOEXEC);
+            if (received < 0) return received;
+            var controlLength = *(nint*)(header + MsgControlLenOffset);
+            if (controlLength >= CmsgHeaderBytes + sizeof(int)
+                && *(int*)(control + 8) == SOL_SOCKET && *(int*)(control + 12) == ScmRightsType)
+                fd = *(int*)(control + CmsgHeaderBytes);
+            return received;
+        }
+    }
+
+    /// <summary>A msghdr for one buffer (its iovec in <paramref name="iov"/>, two words) and a control area.</summary>
+    static void FillHeader(byte* header, nint* iov, byte* data, int length, byte* control, int controlBytes)
+    {
+        iov[0] = (nint)data;
+        iov[1] = length;
+        *(nint*)(header + MsgIovOffset) = (nint)iov;
+        *(nint*)(header + MsgIovLenOffset) = 1;
+        *(nint*)(header + MsgControlOffset) = (nint)control;
+        *(nint*)(header + MsgControlLenOffset) = controlBytes;
     }
 }

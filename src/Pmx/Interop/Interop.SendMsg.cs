@@ -57,4 +57,15 @@ internal static unsafe partial class Interop
             return sendmsg(socket, &header, MsgNoSignal);
         }
     }
+
+    /// <summary>sendmsg(2) of <paramref name="data"/> alone (no descriptor). Returns the bytes sent or -1 (errno set).</summary>
+    internal static nint SendPlain(SafeHandle socket, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* bytes = data)
+        {
+            var vector = new IoVector { Base = bytes, Length = (nuint)data.Length };
+            var header = new MessageHeader { Vectors = &vector, VectorCount = 1 };
+            return sendmsg(socket, &header, MsgNoSignal);
+        }
+    }
 }

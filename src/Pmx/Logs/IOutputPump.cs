@@ -11,8 +11,9 @@ internal interface IOutputPump : IDisposable
     /// </summary>
     IDisposable Attach(SafeFileHandle readEnd, ILineSink sink);
 
-    static IOutputPump ForThisPlatform() =>
-        OperatingSystem.IsLinux() ? new OutputPump()
+    /// <param name="whenWritten">What a read waits for before the next one (Linux): lines read are on disk before more are read, so a daemon killed between two reads loses none.</param>
+    static IOutputPump ForThisPlatform(Func<Task>? whenWritten = null) =>
+        OperatingSystem.IsLinux() ? new OutputPump(whenWritten)
         : OperatingSystem.IsWindows() ? new ThreadPerPipePump()
         : throw new PlatformNotSupportedException("pmx reads worker output on Linux and Windows only");
 }

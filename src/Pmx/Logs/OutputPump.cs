@@ -39,8 +39,18 @@ internal sealed partial class OutputPump : IOutputPump
     long _nextToken; // tokens start at 1; 0 is the eventfd
     volatile bool _isStopping;
 
-    public OutputPump()
+    /// <summary>How long one turn waits for its lines to be written before reading on (a stalled disk must not stall the workers for long).</summary>
+    static readonly TimeSpan WrittenWait = TimeSpan.FromMilliseconds(100);
+    readonly Func<Task>? _whenWritten;
+
+    /// <param name="whenWritten">
+    /// When given, each turn that delivered lines waits (briefly, see WrittenWait) until they are
+    /// written before reading more: a daemon killed at any instant has then lost no line it took
+    /// out of a pipe, and the pipe (kept by the keeper) holds the rest for the next daemon.
+    /// </param>
+    public OutputPump(Func<Task>? whenWritten = null)
     {
+        _whenWritten = whenWritten;
         _epoll = OpenOrThrow(epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
         _wake = OpenOrThrow(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
         Register(_wake, WakeToken);
@@ -112,12 +122,18 @@ internal sealed partial class OutputPump : IOutputPump
                 if (Marshal.GetLastPInvokeError() == (int)ReadErrno.EINTR) continue;
                 Environment.FailFast($"pmx internal error: epoll_wait failed (errno {Marshal.GetLastPInvokeError()})");
             }
+            var delivered = false;
             for (var i = 0; i < ready; i++)
             {
                 var token = *(ulong*)(events + i * EpollEventSize + EpollEventDataOffset);
                 if (token == WakeToken) ApplyRequests();
-                else if (_attached.TryGetValue(token, out var attachment)) Service(attachment, ReadsPerTurn * ReadBufferBytes);
+                else if (_attached.TryGetValue(token, out var attachment))
+                {
+                    Service(attachment, ReadsPerTurn * ReadBufferBytes);
+                    delivered = true;
+                }
             }
+            if (delivered) _whenWritten?.Invoke().Wait(WrittenWait);
             if (_isStopping) break;
         }
         ApplyRequests();

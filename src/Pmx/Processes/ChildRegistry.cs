@@ -38,6 +38,8 @@ internal sealed class ChildRegistry
     readonly Dictionary<int, SafeFileHandle?> _unreaped = [];
     readonly HashSet<int> _reaped = [];
     readonly Queue<int> _reapedOrder = new();
+    /// <summary>Unreaped workers another daemon spawned: the keeper reaps them, never this process.</summary>
+    readonly HashSet<int> _adopted = [];
     bool _pidfdUnsupported;
 
     public enum ReapResult { Reaped, NothingExited, NoChildren }
@@ -51,6 +53,41 @@ internal sealed class ChildRegistry
             _unreaped[pid] = OpenPidfd(pid);
             _reaped.Remove(pid);
             return pid;
+        }
+    }
+
+    /// <summary>
+    /// Records a live worker a previous daemon spawned (now the keeper's child): signalled like our
+    /// own until <see cref="ForgetAdopted"/>, when the keeper reports that it reaped it.
+    /// </summary>
+    public void Adopt(int pid)
+    {
+        lock (_gate)
+        {
+            _unreaped[pid] = OpenPidfd(pid);
+            _adopted.Add(pid);
+            _reaped.Remove(pid);
+        }
+    }
+
+    /// <summary>An adopted worker was reaped by the keeper: from now on a signal for it is NoSuchProcess.</summary>
+    public void ForgetAdopted(int pid)
+    {
+        lock (_gate)
+        {
+            if (!_adopted.Remove(pid)) return;
+            if (_unreaped.Remove(pid, out var pidfd)) pidfd?.Dispose();
+            Remember(pid);
+        }
+    }
+
+    /// <summary>Adopted workers whose pidfd says they have exited (reaped or not, by whoever is their parent now).</summary>
+    public IReadOnlyList<int> AdoptedThatExited()
+    {
+        lock (_gate)
+        {
+            return _adopted.Where(pid => _unreaped.GetValueOrDefault(pid) is { } pidfd
+                && (PollNow((int)pidfd.DangerousGetHandle(), POLLIN) & POLLIN) != 0).ToList();
         }
     }
 

@@ -15,7 +15,8 @@ public static class DetachedLauncher
     /// (created 0600). The working directory is inherited. Returns the daemon's pid; the caller
     /// does not need to reap it (it is re-parented to init when the CLI exits).
     /// </summary>
-    public static int Launch(IReadOnlyList<string> argv, string stdoutStderrPath, IReadOnlyDictionary<string, string> environment)
+    /// <param name="fd3">A descriptor to place at fd 3 of the new process (-1: none).</param>
+    public static int Launch(IReadOnlyList<string> argv, string stdoutStderrPath, IReadOnlyDictionary<string, string> environment, int fd3 = -1)
     {
         if (argv.Count == 0) throw new ArgumentException("argv is empty: it needs at least the program", nameof(argv));
         var program = argv[0];
@@ -32,12 +33,22 @@ public static class DetachedLauncher
         int n = 0;
         foreach (var (name, value) in environment) envp[n++] = name + "=" + value;
 
-        ReadOnlySpan<SpawnFileAction> actions =
-        [
-            SpawnFileAction.OpenForReading(0, "/dev/null"),
-            SpawnFileAction.OpenForAppending(1, stdoutStderrPath, LogFileMode),
-            SpawnFileAction.Dup2(1, 2),
-        ];
+        var parking = Math.Max(fd3, 3) + 1;
+        ReadOnlySpan<SpawnFileAction> actions = fd3 < 0
+            ? [
+                SpawnFileAction.OpenForReading(0, "/dev/null"),
+                SpawnFileAction.OpenForAppending(1, stdoutStderrPath, LogFileMode),
+                SpawnFileAction.Dup2(1, 2),
+            ]
+            : [
+                // Parked first, so the log's open cannot take its number; dup2 onto 3 clears FD_CLOEXEC.
+                SpawnFileAction.Dup2(fd3, parking),
+                SpawnFileAction.OpenForReading(0, "/dev/null"),
+                SpawnFileAction.OpenForAppending(1, stdoutStderrPath, LogFileMode),
+                SpawnFileAction.Dup2(1, 2),
+                SpawnFileAction.Dup2(parking, 3),
+                SpawnFileAction.Close(parking),
+            ];
         var errno = PosixSpawnp(out int pid, file, argvNative, envp, actions,
             PosixSpawnFlags.SetSession | PosixSpawnFlags.SetSignalDefault | PosixSpawnFlags.SetSignalMask);
         if (errno != 0)

@@ -1,6 +1,9 @@
 namespace Pmx.Processes;
 
-/// <summary>How a process ended: exactly one of <see cref="ExitCode"/> and <see cref="TermSignal"/> is set.</summary>
+/// <summary>
+/// How a process ended: exactly one of <see cref="ExitCode"/> and <see cref="TermSignal"/> is set,
+/// or neither for <see cref="Unknown"/> (an adopted worker that no pmx process could reap).
+/// </summary>
 public readonly record struct ExitStatus(int? ExitCode, int? TermSignal)
 {
     /// <summary>
@@ -26,15 +29,17 @@ public readonly record struct ExitStatus(int? ExitCode, int? TermSignal)
     };
 
     public static ExitStatus Exited(int code) => new(code, null);
+    /// <summary>The exit of a worker reaped by someone else (init, after the keeper was killed): it ended, how is not known.</summary>
+    public static readonly ExitStatus Unknown = new(null, null);
     public static ExitStatus KilledBy(int signal) => new(null, signal);
 
     /// <summary>The code a shell would report: the exit code, or 128 + N for a process killed by signal N.</summary>
     public int ShellCode => ExitCode ?? 128 + (TermSignal ?? 0);
 
     /// <summary>"exited 3" or "killed by SIGKILL".</summary>
-    public string Describe() => ExitCode is { } code
-        ? $"exited {code}"
-        : $"killed by {SignalNames.NameOf(TermSignal ?? 0)}";
+    public string Describe() => ExitCode is { } code ? $"exited {code}"
+        : TermSignal is { } signal ? $"killed by {SignalNames.NameOf(signal)}"
+        : "exited (status unknown: it was reaped outside pmx after its keeper died)";
 
     public override string ToString() => Describe();
 }

@@ -69,6 +69,14 @@ internal sealed class TcpListenSocket : IListenSocket
         }
     }
 
+    /// <summary>A listening socket a previous daemon bound for <paramref name="spec"/>, handed back by the keeper; takes ownership of <paramref name="descriptor"/>.</summary>
+    public static TcpListenSocket Adopt(Microsoft.Win32.SafeHandles.SafeFileHandle descriptor, AppSpec spec)
+    {
+        var socket = new Socket(new SafeSocketHandle(descriptor.DangerousGetHandle(), ownsHandle: true));
+        descriptor.SetHandleAsInvalid();
+        return new TcpListenSocket(socket, $"{spec.Host}:{spec.Port}");
+    }
+
     /// <summary>Connections waiting in the accept queue (tcp_info.tcpi_unacked is sk_ack_backlog on a listener).</summary>
     public int AcceptQueueLength
     {

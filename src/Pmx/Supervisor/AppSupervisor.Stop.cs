@@ -52,6 +52,7 @@ internal sealed partial class AppSupervisor
         DisarmTriggers(app);
         CloseSockets(app);
         _plumbing.ReleaseNodeListens(app.Name);
+        StateChanged?.Invoke();
     }
 
     /// <summary>

@@ -82,6 +82,7 @@ internal sealed partial class AppSupervisor
             }
         }
         finally { _isDispatching = false; }
+        StateChanged?.Invoke();
     }
 
     void Execute(AppRuntime app, Slot slot, SlotAction action)

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Logging;
+using Pmx.Keeper;
+using Pmx.Processes;
+using Pmx.Supervisor;
+
+namespace Pmx.Daemon;
+
+/// <summary>A background daemon's start over a dead one's workers, and its state file from then on (DESIGN §12).</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+internal static class DaemonAdoption
+{
+    /// <summary>
+    /// Takes over the workers of a daemon that died on this PMX_HOME (DESIGN §12), then records
+    /// the state on every change so the next daemon can do the same. Without a keeper a live
+    /// worker cannot be taken over (its pipes died with the old daemon): it is stopped, and said so.
+    /// </summary>
+    /// <returns>The watch over adopted workers' exits (WatchAdoptedExits), to dispose with the daemon.</returns>
+    public static IDisposable? AdoptOrStart(Supervisor.AppSupervisor supervisor, SupervisorLoop loop, KeeperLink? keeper, KeptPlumbing? kept,
+        string statePath, ILogger log)
+    {
+        var warn = (string message) => log.LogWarning("{Message}", message);
+        if (DaemonStateFile.Read(statePath, warn) is { } previous)
+        {
+            IWorkerAdoption adoption = keeper is null ? new NoKeeperAdoption() : new WorkerAdoption(keeper, kept!);
+            loop.InvokeAsync(() => { supervisor.Adopt(previous, adoption); return Task.FromResult(0); }).GetAwaiter().GetResult();
+        }
+        else keeper?.ReportAdopted();
+        keeper?.Start((pid, status) =>
+        {
+            ChildRegistry.OfThisProcess.ForgetAdopted(pid);
+            supervisor.OnChildExited(pid, status);
+        });
+        var adoptedExits = keeper is null ? null : WatchAdoptedExits(supervisor);
+        var isWritePending = false;
+        supervisor.StateChanged = () =>
+        {
+            if (isWritePending) return;
+            isWritePending = true;
+            // Once per loop turn, after every event of that turn has been applied.
+            loop.Post(() =>
+            {
+                isWritePending = false;
+                if (supervisor.StateChanged is null) return;
+                try { DaemonStateFile.Write(statePath, supervisor.Snapshot()); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    warn($"cannot write {statePath} ({e.Message}); a daemon started after this one dies could not adopt the workers");
+                }
+            });
+        };
+        supervisor.StateChanged();
+        return adoptedExits;
+    }
+
+    /// <summary>
+    /// The keeper reports the exits of adopted workers it reaps. One it cannot reap (it replaced a
+    /// killed keeper, so the worker is init's child) still shows through the worker's pidfd: if no
+    /// report came by the next look, the exit is reported with an unknown status.
+    /// </summary>
+    static Timer WatchAdoptedExits(Supervisor.AppSupervisor supervisor)
+    {
+        var seenBefore = new HashSet<int>();
+        return new Timer(_ =>
+        {
+            var exited = ChildRegistry.OfThisProcess.AdoptedThatExited();
+            foreach (var pid in exited.Where(seenBefore.Contains))
+            {
+                ChildRegistry.OfThisProcess.ForgetAdopted(pid);
+                supervisor.OnChildExited(pid, ExitStatus.Unknown);
+            }
+            seenBefore = [.. exited];
+        }, null, AdoptedExitCheck, AdoptedExitCheck);
+    }
+
+    static readonly TimeSpan AdoptedExitCheck = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging;
+using Pmx.Daemon;
+using Pmx.Processes;
+
+namespace Pmx.Supervisor;
+
+// A daemon that starts where a previous one died takes its apps over instead of starting them
+// twice. The previous daemon recorded every app, slot and online worker (Snapshot, on every
+// change); the keeper kept the workers' pipes and sockets. Each recorded worker that is still the
+// same process (pid and start time) becomes the slot's online worker again, with its restart
+// count; a slot whose worker is gone starts a new one, as after a crash. Whatever else the old
+// daemon left running (a reload's new worker not yet recorded) is stopped, and the log says so.
+internal sealed partial class AppSupervisor
+{
+    readonly Dictionary<int, long> _startTimes = [];
+
+    /// <summary>Called on the loop after every change of apps, slots or workers (the daemon writes its state file).</summary>
+    public Action? StateChanged { get; set; }
+
+    /// <summary>Every app, slot and online worker, as the next daemon needs them to adopt the workers.</summary>
+    public DaemonState Snapshot()
+    {
+        foreach (var gone in _startTimes.Keys.Where(pid => !_workersByPid.ContainsKey(pid)).ToList()) _startTimes.Remove(gone);
+        var apps = _apps.Values.Select(app => new AppState(app.Spec, app.BaseEnvironment, app.ConfigPath, app.EnvName,
+            app.Slots.Select(slot => new SlotRecord(slot.Index, slot.Id, slot.Restarts, RecordOf(slot.Current),
+                slot.State is SlotState.Stopped or SlotState.Stopping or SlotState.Errored)).ToList())).ToList();
+        return new DaemonState(BuildInfo.Version, apps);
+    }
+
+    WorkerRecord? RecordOf(Worker? worker)
+    {
+        if (worker is not { State: WorkerState.Online }) return null;
+        if (!_startTimes.TryGetValue(worker.Pid, out var ticks))
+        {
+            if (!OperatingSystem.IsLinux() || !ProcessStats.TryRead(worker.Pid, out var sample)) return null;
+            _startTimes[worker.Pid] = ticks = sample.StartTimeTicks;
+        }
+        return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt);
+    }
+
+    /// <summary>Takes over the apps and live workers a dead daemon recorded (see the comment above). Runs on the loop, before any request.</summary>
+    public void Adopt(DaemonState state, IWorkerAdoption adoption)
+    {
+        var restart = new List<(AppRuntime App, Slot Slot)>();
+        var adopted = new HashSet<int>();
+        foreach (var record in state.Apps)
+        {
+            var app = new AppRuntime(record.Spec, record.BaseEnvironment) { ConfigPath = record.ConfigPath, EnvName = record.EnvName };
+            _apps[app.Name] = app;
+            foreach (var slotRecord in record.Slots.OrderBy(s => s.Index))
+            {
+                var slot = new Slot(slotRecord.Index, slotRecord.Id);
+                _nextSlotId = Math.Max(_nextSlotId, slotRecord.Id + 1);
+                app.Slots.Add(slot);
+                if (slotRecord.Worker is { } w && AdoptWorker(app, slot, slotRecord, w, adoption)) adopted.Add(w.Pid);
+                else
+                {
+                    slot.Apply(SlotView.Initial with { Restarts = slotRecord.Restarts });
+                    if (!slotRecord.IsStopped) restart.Add((app, slot));
+                }
+            }
+            ArmTriggers(app);
+        }
+        foreach (var stray in adoption.StopStrays(adopted))
+            _log.LogWarning("stopping pid {Pid} (SIGTERM, SIGKILL after 10 s): the previous daemon left it running without recording it as an app's serving worker (a reload or start it did not finish, or a worker it was stopping)", stray);
+        adoption.Finish();
+        _log.LogInformation("adopted {Count} live workers of {Apps} from the previous daemon (pmx {Version})",
+            adopted.Count, Plural(state.Apps.Count, "app"), state.PmxVersion);
+        foreach (var (app, slot) in restart)
+        {
+            _log.LogWarning("{App}#{Index} had no live worker to adopt; starting one", app.Name, slot.Index);
+            Dispatch(app, slot, SlotEvent.Start);
+        }
+        StateChanged?.Invoke();
+    }
+
+    bool AdoptWorker(AppRuntime app, Slot slot, SlotRecord slotRecord, WorkerRecord record, IWorkerAdoption adoption)
+    {
+        var label = $"{app.Name}#{slot.Index}";
+        if (!adoption.TryAdopt(record.Pid, record.StartTimeTicks, out var stdout, out var stderr))
+        {
+            adoption.Stop(record.Pid, record.StartTimeTicks);
+            _log.LogWarning("{Worker} pid {Pid} cannot be adopted (exited, or its output pipes were lost with the keeper); stopped it if it ran", label, record.Pid);
+            return false;
+        }
+        if (app.Spec.ExecMode == Config.ExecMode.Cluster && app.Spec.Port is not null)
+        {
+            var socket = adoption.TakeListenSocket(record.Pid, app.Spec);
+            if (app.Spec.ReusePort == Config.ReusePortMode.PerInstance) slot.OwnSocket ??= socket;
+            else if (app.SharedSocket is null) app.SharedSocket = socket;
+            else socket?.Dispose();
+        }
+        var worker = new Worker(app, slot, record.Pid, record.StartedAt);
+        worker.MarkReady(record.OnlineAt ?? _time.GetUtcNow());
+        _workersByPid[record.Pid] = worker;
+        _startTimes[record.Pid] = record.StartTimeTicks;
+        slot.Apply(SlotView.Initial with { State = SlotState.Online, Current = worker, Restarts = slotRecord.Restarts });
+        slot.LastStderr = new Logs.StderrTail();
+        _plumbing.AttachOutput(app.Spec, slot.Index, stdout!, stderr!, line => _loop.Post(() => OnAddressInUse(worker, line)), slot.LastStderr);
+        _log.LogInformation("{Worker} pid {Pid} adopted (online since {Since:u})", label, record.Pid, worker.OnlineAt);
+        return true;
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Win32.SafeHandles;
+using Pmx.Config;
+using Pmx.Control;
+using Pmx.Processes;
+using Pmx.Daemon;
+using Pmx.Supervisor;
+
+namespace Pmx.Tests.Supervisor;
+
+/// <summary>
+/// Issue 14: a daemon that starts where one died takes its apps over from the recorded state:
+/// live workers become their slots' online workers again (pid, restart count, id), slots whose
+/// worker is gone start a new one, slots stopped on purpose stay stopped, and what the previous
+/// daemon left unrecorded is stopped.
+/// </summary>
+public class AdoptionTests
+{
+    sealed class ScriptedAdoption(IReadOnlySet<int> live) : IWorkerAdoption
+    {
+        public List<int> Stopped { get; } = [];
+        public bool IsFinished { get; private set; }
+
+        public bool TryAdopt(int pid, long startTimeTicks, out SafeFileHandle? stdout, out SafeFileHandle? stderr)
+        {
+            stdout = stderr = live.Contains(pid) ? new SafeFileHandle(-1, ownsHandle: false) : null;
+            return live.Contains(pid);
+        }
+
+        public IListenSocket? TakeListenSocket(int pid, AppSpec spec) => null;
+        public void Stop(int pid, long startTimeTicks) => Stopped.Add(pid);
+        public IReadOnlyList<int> StopStrays(IReadOnlySet<int> adopted) => [777];
+        public void Finish() => IsFinished = true;
+    }
+
+    static WorkerRecord Worker(int pid) => new(pid, 12345, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+
+    [Test]
+    public async Task LiveWorkersAreAdoptedOnlineGoneOnesRestartAndStoppedSlotsStayStopped()
+    {
+        using var rig = new SupervisorRig();
+        var state = new DaemonState("0.0.1",
+        [
+            new AppState(SupervisorRig.App("web", 3), new Dictionary<string, string>(), "/etc/ecosystem.toml", null,
+            [
+                new SlotRecord(0, 0, 2, Worker(4100)),
+                new SlotRecord(1, 1, 0, Worker(4101)), // gone since
+                new SlotRecord(2, 2, 0, null, IsStopped: true),
+            ]),
+        ]);
+        var adoption = new ScriptedAdoption(new HashSet<int> { 4100 });
+
+        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(state, adoption));
+        await rig.Settle();
+
+        var rows = await rig.List();
+        await Assert.That(rows.Select(r => (r.Instance, r.Pid == 4100, r.Restarts))).IsEquivalentTo(
+            [(0, true, 2), (1, false, 0), (2, false, 0)]);
+        await Assert.That(rows.Single(r => r.Instance == 0).Status).IsEqualTo(ProcessStatus.Online);
+        await Assert.That(rows.Single(r => r.Instance == 2).Status).IsEqualTo(ProcessStatus.Stopped);
+        await Assert.That(rig.Host.Spawned.Count).IsEqualTo(1); // only the slot whose worker is gone
+        await Assert.That(adoption.Stopped).IsEquivalentTo([4101]);
+        await Assert.That(adoption.IsFinished).IsTrue();
+    }
+
+    [Test]
+    public async Task AnAdoptedWorkerIsStoppedLikeASpawnedOneAndItsExitEndsIt()
+    {
+        using var rig = new SupervisorRig();
+        var state = new DaemonState("0.0.1",
+            [new AppState(SupervisorRig.App("web"), new Dictionary<string, string>(), null, null, [new SlotRecord(0, 0, 0, Worker(4200))])]);
+        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(state, new ScriptedAdoption(new HashSet<int> { 4200 })));
+
+        var stop = rig.Run(s => s.Stop("web", _ => { }));
+        await rig.Settle();
+        await Assert.That(rig.Host.SignalsSentTo(4200)).IsNotEmpty();
+        await rig.Exit(4200, ExitStatus.Exited(0));
+        var outcome = await stop;
+
+        await Assert.That(outcome.ExitCode).IsEqualTo(0);
+        await Assert.That((await rig.List()).Single().Status).IsEqualTo(ProcessStatus.Stopped);
+    }
+}
