@@ -16,6 +16,7 @@ internal sealed record PmxHome(string Root)
     /// <summary>The workers' sd_notify sockets (owner-only, so other users cannot reach them).</summary>
     public string NotifyDirectory => Path.Combine(Root, "notify");
 
+    /// <summary>PMX_HOME, else ~/.pmx (on Windows %USERPROFILE%\.pmx).</summary>
     public static PmxHome FromEnvironment()
     {
         var configured = Environment.GetEnvironmentVariable("PMX_HOME");
@@ -27,6 +28,13 @@ internal sealed record PmxHome(string Root)
     /// <summary>Creates the folder (0700: it holds the control socket) and its logs folder.</summary>
     public void EnsureExists()
     {
+        if (OperatingSystem.IsWindows())
+        {
+            // Under %USERPROFILE% the folder inherits an ACL that admits only this user (and the
+            // system); the control pipe carries its own ACL (ControlPipe).
+            Directory.CreateDirectory(LogsDirectory);
+            return;
+        }
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Directory.CreateDirectory(Root, ownerOnly);
         // CreateDirectory leaves an existing folder's mode alone; a home made by hand may be wider.

@@ -139,6 +139,10 @@ internal sealed class Commands
     [Command("import")]
     public int Import([Argument] string file) => ImportCommand.Run(file);
 
+    /// <summary>Check that the daemon answers, starting it when none runs (PM2's ping).</summary>
+    [Command("ping")]
+    public int Ping() => DaemonCommands.Ping();
+
     /// <summary>Kill the daemon and every worker now (no graceful stop).</summary>
     [Command("kill")]
     public int Kill() => DaemonCommands.Kill();

@@ -79,14 +79,13 @@ internal static class DaemonConnection
     {
         Home.EnsureExists();
         KeepDaemonLogBounded();
-        var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
-        var pid = DetachedLauncher.Launch([Environment.ProcessPath!, "daemon"], Home.DaemonLogPath, env);
+        var pid = LaunchDaemon();
         var deadline = DateTime.UtcNow + DaemonStartTimeout;
         while (DateTime.UtcNow < deadline)
         {
             if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
             // A daemon that already exited will never listen: stop waiting and show why.
-            if (!Directory.Exists($"/proc/{pid}") || IsZombie(pid))
+            if (HasExited(pid))
             {
                 if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
                 break;
@@ -104,6 +103,32 @@ internal static class DaemonConnection
         const long limit = 10 * 1024 * 1024;
         var log = new FileInfo(Home.DaemonLogPath);
         if (log.Exists && log.Length > limit) File.Move(log.FullName, log.FullName + ".1", overwrite: true);
+    }
+
+    static int LaunchDaemon()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // The daemon inherits this environment (WindowsDetachedLauncher), PMX_HOME resolved included.
+            Environment.SetEnvironmentVariable("PMX_HOME", Home.Root);
+            return WindowsDetachedLauncher.Launch(Environment.ProcessPath!, "daemon");
+        }
+        var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
+        return DetachedLauncher.Launch([Environment.ProcessPath!, "daemon"], Home.DaemonLogPath, env);
+    }
+
+    static bool HasExited(int pid)
+    {
+        if (!OperatingSystem.IsWindows()) return !Directory.Exists($"/proc/{pid}") || IsZombie(pid);
+        try
+        {
+            using var daemon = System.Diagnostics.Process.GetProcessById(pid);
+            return daemon.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no process with that id any more
+        }
     }
 
     static bool IsZombie(int pid)

@@ -36,6 +36,9 @@ internal sealed class DaemonHost
         var home = PmxHome.FromEnvironment();
         // Before anything logs (the console logger captures Console.Out when it is created).
         DaemonLogWriter.Install(home.DaemonLogPath);
+        // On Linux the runtime's own crash report goes to fd 2, daemon.log; the Windows daemon has no stderr.
+        if (OperatingSystem.IsWindows())
+            AppDomain.CurrentDomain.UnhandledException += (_, e) => Console.Error.WriteLine($"pmx: the daemon crashed: {e.ExceptionObject}");
         return new DaemonHost(home, foreground: false).Run(null);
     }
 
@@ -59,10 +62,13 @@ internal sealed class DaemonHost
 
     int Run(Func<Supervisor.AppSupervisor, Action<string>, Task<CommandOutcome>>? startApps)
     {
-        // An inherited SIG_IGN for SIGCHLD would make the kernel reap our workers and lose their exit codes.
-        ProcessSetup.ResetSigchldToDefault();
-        // As PID 1 we reap orphans anyway; elsewhere becoming a subreaper makes them ours to reap.
-        if (ProcessSetup.CurrentPid != 1) ProcessSetup.TryBecomeSubreaper();
+        if (!OperatingSystem.IsWindows())
+        {
+            // An inherited SIG_IGN for SIGCHLD would make the kernel reap our workers and lose their exit codes.
+            ProcessSetup.ResetSigchldToDefault();
+            // As PID 1 we reap orphans anyway; elsewhere becoming a subreaper makes them ours to reap.
+            if (ProcessSetup.CurrentPid != 1) ProcessSetup.TryBecomeSubreaper();
+        }
         _home.EnsureExists();
         // A long-lived daemon must not pin the folder some CLI happened to be started from.
         if (!_foreground) Directory.SetCurrentDirectory(_home.Root);
@@ -94,12 +100,13 @@ internal sealed class DaemonHost
         using var loop = new SupervisorLoop();
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
-        using var pump = new OutputPump();
+        using var pump = OperatingSystem.IsWindows() ? null : new OutputPump();
         using var plumbing = new WorkerPlumbing(logs, pump, _home.NotifyDirectory, InstallNodePreload(log),
             message => log.LogWarning("{Message}", message));
         var supervisor = new Supervisor.AppSupervisor(new LinuxProcessHost(Environment.ProcessPath!),
             plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
-        using var reaper = new ChildReaper(supervisor.OnChildExited);
+        // Windows has no SIGCHLD: exits there come from the worker host (win-worker's seam).
+        using var reaper = OperatingSystem.IsWindows() ? null : new ChildReaper(supervisor.OnChildExited);
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult());
         var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
@@ -107,6 +114,9 @@ internal sealed class DaemonHost
         });
         WritePidFile();
         using var sampler = new Timer(_ => loop.Post(() => supervisor.SampleResources(ReadStats, ProcessStats.RssByProcessGroup)), null, SampleInterval, SampleInterval);
+        // On Windows .NET maps console control events onto these: CTRL_C is SIGINT, CTRL_SHUTDOWN
+        // SIGTERM, CTRL_CLOSE SIGHUP. A foreground pmx stops on Ctrl+C; the detached daemon has no
+        // console and stops on the control pipe's 'kill' (or 'down') request.
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
         // A detached daemon has no terminal; SIGHUP must not kill it (and it means nothing to us yet).

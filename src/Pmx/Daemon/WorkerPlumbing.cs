@@ -12,7 +12,7 @@ namespace Pmx.Daemon;
 internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
 {
     readonly LogRouter _logs;
-    readonly OutputPump _pump;
+    readonly OutputPump? _pump;
     readonly string _notifyDirectory;
     readonly string? _nodePreloadPath;
     readonly Action<string> _warn;
@@ -20,23 +20,26 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
 
     /// <param name="notifyDirectory">Where the workers' sd_notify sockets go; emptied of a previous daemon's.</param>
     /// <param name="nodePreloadPath">The preload script Node workers get through NODE_OPTIONS.</param>
-    public WorkerPlumbing(LogRouter logs, OutputPump pump, string notifyDirectory, string? nodePreloadPath, Action<string> warn)
+    /// <param name="pump">Null on Windows until its worker host brings pipes of its own (epoll is Linux's).</param>
+    public WorkerPlumbing(LogRouter logs, OutputPump? pump, string notifyDirectory, string? nodePreloadPath, Action<string> warn)
     {
         _logs = logs;
         _pump = pump;
         _notifyDirectory = notifyDirectory;
         _nodePreloadPath = nodePreloadPath;
         _warn = warn;
-        NotifySocket.PrepareDirectory(notifyDirectory);
+        // sd_notify sockets are AF_UNIX datagrams, which Windows lacks (readiness there: Node IPC, pipes).
+        if (!OperatingSystem.IsWindows()) NotifySocket.PrepareDirectory(notifyDirectory);
     }
 
     public IListenSocket Listen(AppSpec spec) => TcpListenSocket.Open(spec);
 
     public void AttachOutput(AppSpec spec, int instance, SafeFileHandle stdout, SafeFileHandle stderr, Action<string> onAddressInUse)
     {
+        var pump = _pump ?? throw new PlatformNotSupportedException("pmx: this daemon has no output pump for workers on this platform.");
         var (outSink, errSink) = _logs.CreateSinks(spec, instance);
-        _pump.Attach(stdout, outSink);
-        _pump.Attach(stderr, new AddressInUseWatch(errSink, onAddressInUse));
+        pump.Attach(stdout, outSink);
+        pump.Attach(stderr, new AddressInUseWatch(errSink, onAddressInUse));
     }
 
     public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage)
