@@ -92,7 +92,7 @@ internal static class DaemonConnection
             }
             await Task.Delay(20, ct);
         }
-        Console.Error.WriteLine($"pmx: the daemon did not start (pid {pid}); the end of {Home.DaemonLogPath}:");
+        Console.Error.WriteLine($"pmx: the daemon did not start (pid {pid?.ToString() ?? "unknown"}); the end of {Home.DaemonLogPath}:");
         foreach (var line in TailOf(Home.DaemonLogPath, 10)) Console.Error.WriteLine("  " + line);
         return false;
     }
@@ -105,20 +105,22 @@ internal static class DaemonConnection
         if (log.Exists && log.Length > limit) File.Move(log.FullName, log.FullName + ".1", overwrite: true);
     }
 
-    static int LaunchDaemon()
+    /// <summary>The daemon's pid, or null when it is not known (Windows under Wine).</summary>
+    static int? LaunchDaemon()
     {
         if (OperatingSystem.IsWindows())
         {
             // The daemon inherits this environment (WindowsDetachedLauncher), PMX_HOME resolved included.
             Environment.SetEnvironmentVariable("PMX_HOME", Home.Root);
-            return WindowsDetachedLauncher.Launch(Environment.ProcessPath!, "daemon");
+            return WindowsDetachedLauncher.LaunchDaemon(Environment.ProcessPath!);
         }
         var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
         return DetachedLauncher.Launch([Environment.ProcessPath!, "daemon"], Home.DaemonLogPath, env);
     }
 
-    static bool HasExited(int pid)
+    static bool HasExited(int? knownPid)
     {
+        if (knownPid is not { } pid) return false;
         if (!OperatingSystem.IsWindows()) return !Directory.Exists($"/proc/{pid}") || IsZombie(pid);
         try
         {

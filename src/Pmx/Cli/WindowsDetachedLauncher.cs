@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using static Pmx.Interop.Interop;
@@ -18,23 +19,40 @@ namespace Pmx.Cli;
 [SupportedOSPlatform("windows")]
 internal static class WindowsDetachedLauncher
 {
-    /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/>; returns its pid.</summary>
+    /// <summary>Runs `<paramref name="program"/> daemon`; returns its pid, or null when Wine does not say it.</summary>
     /// <exception cref="Win32Exception">CreateProcessW failed.</exception>
-    public static unsafe int Launch(string program, string arguments)
+    public static int? LaunchDaemon(string program)
+    {
+        if (!IsWine()) return Launch($"\"{program}\" daemon");
+        // Wine forks every process it creates from its creator and keeps the creator's Unix fd 2
+        // (Wine's own debug channel) whatever the Windows handles say: the daemon would hold the
+        // stderr of whoever ran this CLI for its whole life, and `out=$(wine pmx.exe up 2>&1)` or a
+        // test reading stderr would never see end of file. Wine runs Unix programs too, so under
+        // Wine the daemon starts through /bin/sh, which points fds 0-2 away first. Its pid is a
+        // Unix one, not Windows': the caller waits for the pipe instead.
+        Launch($"\"Z:\\bin\\sh\" -c \"exec </dev/null >/dev/null 2>&1; exec \\\"${{WINELOADER:-wine}}\\\" \\\"$0\\\" daemon\" \"{program}\"");
+        return null;
+    }
+
+    /// <summary>Wine's ntdll exports wine_get_version; Windows' does not.</summary>
+    static bool IsWine() =>
+        NativeLibrary.TryLoad("ntdll.dll", out var ntdll) && NativeLibrary.TryGetExport(ntdll, "wine_get_version", out _);
+
+    static unsafe int Launch(string commandLine)
     {
         // Paths cannot contain '"', so quoting the program is enough for CommandLineToArgvW.
-        var commandLine = $"\"{program}\" {arguments}\0".ToCharArray();
+        var line = (commandLine + "\0").ToCharArray();
         var startup = new STARTUPINFOW { cb = (uint)sizeof(STARTUPINFOW) };
         PROCESS_INFORMATION created;
-        fixed (char* line = commandLine)
+        fixed (char* writable = line)
         {
-            if (!CreateProcessW(null, line, IntPtr.Zero, IntPtr.Zero, inheritHandles: false,
+            if (!CreateProcessW(null, writable, IntPtr.Zero, IntPtr.Zero, inheritHandles: false,
                     DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP, IntPtr.Zero, null, startup, out created))
                 throw new Win32Exception();
         }
         // The handles are ours to close (SafeHandles close them with CloseHandle); the pid is all we keep.
-        new SafeProcessHandle(created.hProcess, ownsHandle: true).Dispose();
-        new SafeWaitHandle(created.hThread, ownsHandle: true).Dispose();
+        if (created.hProcess != IntPtr.Zero) new SafeProcessHandle(created.hProcess, ownsHandle: true).Dispose();
+        if (created.hThread != IntPtr.Zero) new SafeWaitHandle(created.hThread, ownsHandle: true).Dispose();
         return (int)created.dwProcessId;
     }
 }
