@@ -48,8 +48,9 @@ internal sealed class UnixControlListener : IControlListener
             var connection = await _listener.AcceptAsync(ct).ConfigureAwait(false);
             return new NetworkStream(connection, ownsSocket: true);
         }
-        catch (SocketException e) when (!ct.IsCancellationRequested)
+        catch (SocketException e)
         {
+            // The server knows streams, not sockets: EMFILE, or the listener closed by a stop.
             throw new IOException($"{e.Message} ({e.SocketErrorCode})", e);
         }
     }
