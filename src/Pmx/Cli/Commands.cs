@@ -143,6 +143,9 @@ internal sealed class Commands
     /// <param name="binary">The pmx binary the new daemon runs (default: this one).</param>
     [Command("update")]
     public int Update(string? binary = null) => UpdateCommand.Run(binary);
+    /// <summary>Check that the daemon answers, starting it when none runs (PM2's ping).</summary>
+    [Command("ping")]
+    public int Ping() => DaemonCommands.Ping();
 
     /// <summary>Kill the daemon and every worker now (no graceful stop).</summary>
     [Command("kill")]

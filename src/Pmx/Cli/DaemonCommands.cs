@@ -49,6 +49,11 @@ internal static class DaemonCommands
                 if (configPath is null) DaemonConnection.WaitUntilDaemonGone(DaemonExitDeadline);
             });
 
+    /// <summary>A `list` request: the cheapest exchange, and one every daemon answers.</summary>
+    public static int Ping() =>
+        DaemonConnection.Send(new ControlRequest { Command = "list" }, startDaemon: true,
+            onResult: _ => Console.Out.WriteLine($"pong (daemon for PMX_HOME={DaemonConnection.Home.Root})"));
+
     public static int Kill() =>
         DaemonConnection.Send(new ControlRequest { Command = "kill" }, startDaemon: false,
             whenNotRunning: () => { Console.Out.WriteLine("pmx: no daemon is running"); return ExitCodes.Ok; },

@@ -83,32 +83,30 @@ internal static class DaemonConnection
     {
         Home.EnsureExists();
         KeepDaemonLogBounded();
-        var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
-        if (!OperatingSystem.IsLinux())
-            throw new PlatformNotSupportedException("pmx cannot start a background daemon on this system yet; run 'pmx up --no-daemon -c <config>' in the foreground");
         var launched = false;
-        var pid = LiveKeeperPid() ?? 0;
+        var pid = OperatingSystem.IsLinux() ? LiveKeeperPid() : null;
         var deadline = DateTime.UtcNow + DaemonStartTimeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (pid == 0)
+            if (pid is null && !launched)
             {
-                pid = DetachedLauncher.Launch([Environment.ProcessPath!, Keeper.KeeperProcess.Verb], Home.DaemonLogPath, env);
+                pid = LaunchDaemon();
                 launched = true;
             }
             if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
-            // A keeper that already exited will never serve: stop waiting and show why (or, if it
-            // was a leaving keeper we did not start, start ours).
-            if (!Directory.Exists($"/proc/{pid}") || IsZombie(pid))
+            // What we wait on already exited and will never serve: stop waiting and show why (or,
+            // if it was a leaving keeper we did not start, start ours).
+            if (HasExited(pid))
             {
                 if (await ControlSocket.ProbeAsync(Home.SocketPath, ct) == ControlSocket.Probe.Listening) return true;
                 if (launched) break;
-                pid = 0;
+                pid = null;
                 continue;
             }
             await Task.Delay(20, ct);
         }
-        Console.Error.WriteLine($"pmx: the daemon did not start (keeper pid {pid}); the end of {Home.DaemonLogPath}:");
+        var what = OperatingSystem.IsLinux() ? "keeper pid" : "pid";
+        Console.Error.WriteLine($"pmx: the daemon did not start ({what} {pid?.ToString() ?? "unknown"}); the end of {Home.DaemonLogPath}:");
         foreach (var line in TailOf(Home.DaemonLogPath, 10)) Console.Error.WriteLine("  " + line);
         return false;
     }
@@ -133,6 +131,37 @@ internal static class DaemonConnection
         const long limit = 10 * 1024 * 1024;
         var log = new FileInfo(Home.DaemonLogPath);
         if (log.Exists && log.Length > limit) File.Move(log.FullName, log.FullName + ".1", overwrite: true);
+    }
+
+    /// <summary>The daemon's pid, or null when it is not known (Windows under Wine).</summary>
+    static int? LaunchDaemon()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            // The daemon inherits this environment (WindowsDetachedLauncher), PMX_HOME resolved included.
+            Environment.SetEnvironmentVariable("PMX_HOME", Home.Root);
+            return WindowsDetachedLauncher.LaunchDaemon(Environment.ProcessPath!);
+        }
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("pmx starts a background daemon on Linux and Windows only; run 'pmx up --no-daemon -c <config>' in the foreground");
+        // The keeper (`pmx __keeper`) starts the daemon and outlives it (README: What survives what).
+        var env = new Dictionary<string, string>(CurrentEnvironment(), StringComparer.Ordinal) { ["PMX_HOME"] = Home.Root };
+        return DetachedLauncher.Launch([Environment.ProcessPath!, Keeper.KeeperProcess.Verb], Home.DaemonLogPath, env);
+    }
+
+    static bool HasExited(int? knownPid)
+    {
+        if (knownPid is not { } pid) return false;
+        if (!OperatingSystem.IsWindows()) return !Directory.Exists($"/proc/{pid}") || IsZombie(pid);
+        try
+        {
+            using var daemon = System.Diagnostics.Process.GetProcessById(pid);
+            return daemon.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no process with that id any more
+        }
     }
 
     static bool IsZombie(int pid)

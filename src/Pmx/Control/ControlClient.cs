@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Pmx.Control;
 
 /// <summary>The CLI's end of the control socket: one request out, progress and a result back.</summary>
-internal static class ControlClient
+internal static partial class ControlClient
 {
     /// <summary>
     /// Sends <paramref name="request"/> and relays each progress line to <paramref name="onProgress"/>
@@ -15,10 +15,7 @@ internal static class ControlClient
     /// <exception cref="ControlProtocolException">The daemon hung up without a result, or answered something unreadable.</exception>
     public static async Task<ControlResult> SendAsync(string socketPath, ControlRequest request, Action<string> onProgress, CancellationToken ct)
     {
-        using var socket = NewSocket(socketPath);
-        try { await socket.ConnectAsync(ControlSocket.EndPoint(socketPath), ct).ConfigureAwait(false); }
-        catch (SocketException e) { throw ConnectFailure(e, socketPath); }
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var stream = await ConnectAsync(socketPath, ct).ConfigureAwait(false);
         try
         {
             await JsonLines.WriteAsync(stream, request, ControlJsonContext.Default.ControlRequest, ct).ConfigureAwait(false);
@@ -63,6 +60,7 @@ internal static class ControlClient
     {
         var command = CommandOf(requestLine);
         var deadlines = ClientDeadlines.For(command);
+        if (OperatingSystem.IsWindows()) return ExchangeOverPipe(socketPath, requestLine, isResult, command, deadlines);
         using var socket = NewSocket(socketPath);
         // Kernel timeouts on the blocking socket (SO_SNDTIMEO also bounds a Unix-socket connect
         // whose listener's backlog is full, SO_RCVTIMEO each read): no timer thread needed.
@@ -121,6 +119,19 @@ internal static class ControlClient
     }
 
     static ControlProtocolException ClosedWithoutAnswer(string socketPath, Exception? inner) => ControlFailures.ClosedWithoutAnswer(socketPath, inner);
+
+    static async Task<Stream> ConnectAsync(string socketPath, CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows()) return ControlPipe.Connect(socketPath, ClientDeadlines.For(null).Connect);
+        var socket = NewSocket(socketPath);
+        try { await socket.ConnectAsync(ControlSocket.EndPoint(socketPath), ct).ConfigureAwait(false); }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw ConnectFailure(e, socketPath);
+        }
+        return new NetworkStream(socket, ownsSocket: true);
+    }
 
     static Socket NewSocket(string socketPath)
     {

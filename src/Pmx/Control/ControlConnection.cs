@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Pmx.Control;
@@ -9,14 +8,14 @@ namespace Pmx.Control;
 /// touch the others or the daemon.
 /// </summary>
 internal sealed class ControlConnection(
-    Socket socket,
+    Stream connection,
     Func<ControlRequest, IControlResponder, CancellationToken, Task> handler,
     ControlServerOptions options,
     CancellationToken stopping)
 {
     public async Task ServeAsync()
     {
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        await using var stream = connection;
         var responder = new QueuedResponder(stream);
         try
         {

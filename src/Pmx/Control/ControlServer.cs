@@ -1,10 +1,8 @@
-using System.Net.Sockets;
-
 namespace Pmx.Control;
 
 /// <summary>
 /// The daemon's end of the control socket (DESIGN §7): accepts CLI connections on a Unix stream
-/// socket and serves each one concurrently, so `pmx list` never waits behind a reload.
+/// socket (a named pipe on Windows, through <see cref="IControlListener"/>) and serves each one concurrently, so `pmx list` never waits behind a reload.
 /// </summary>
 /// <remarks>
 /// Overview: <see cref="Start"/> binds synchronously (so "cannot listen" is the caller's error)
@@ -14,16 +12,14 @@ namespace Pmx.Control;
 /// </remarks>
 internal sealed class ControlServer : IAsyncDisposable
 {
-    const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    readonly Socket _listener;
+    readonly IControlListener _listener;
     readonly Func<ControlRequest, IControlResponder, CancellationToken, Task> _handler;
     readonly ControlServerOptions _options;
     readonly CancellationTokenSource _stopping = new();
     readonly Task _acceptLoop;
     int _stopped;
 
-    ControlServer(string socketPath, Socket listener, Func<ControlRequest, IControlResponder, CancellationToken, Task> handler, ControlServerOptions options)
+    ControlServer(string socketPath, IControlListener listener, Func<ControlRequest, IControlResponder, CancellationToken, Task> handler, ControlServerOptions options)
     {
         SocketPath = socketPath;
         _listener = listener;
@@ -34,32 +30,16 @@ internal sealed class ControlServer : IAsyncDisposable
 
     public string SocketPath { get; }
 
-    /// <summary>Listens on <paramref name="socketPath"/> (mode 0600) and serves requests with <paramref name="handler"/>.</summary>
+    /// <summary>
+    /// Listens on <paramref name="socketPath"/> (mode 0600; on Windows the named pipe derived from
+    /// it, see <see cref="ControlPipe"/>) and serves requests with <paramref name="handler"/>.
+    /// </summary>
     /// <exception cref="IOException">The path is taken (call <see cref="TryCleanStaleSocketAsync"/> first) or cannot be bound.</exception>
     public static ControlServer Start(string socketPath, Func<ControlRequest, IControlResponder, CancellationToken, Task> handler, ControlServerOptions? options = null)
     {
-        var endPoint = ControlSocket.EndPoint(socketPath);
-        // .NET creates sockets with SOCK_CLOEXEC, so workers spawned by the daemon never inherit it.
-        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            listener.Bind(endPoint);
-            // bind(2) creates the file with the umask's mode, which may allow others to connect.
-            // Nobody can connect before listen(2) (connect gets ECONNREFUSED) and the socket lives
-            // in the 0700 PMX_HOME, so narrowing the mode between bind and listen leaves no window.
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(socketPath, OwnerReadWrite);
-            listener.Listen(backlog: 128);
-        }
-        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
-        {
-            listener.Dispose();
-            throw new IOException($"pmx: cannot listen on {socketPath}: the file already exists. Another daemon may be running for this PMX_HOME ('pmx kill' stops it).", e);
-        }
-        catch (SocketException e)
-        {
-            listener.Dispose();
-            throw new IOException($"pmx: cannot listen on {socketPath}: {e.Message} ({e.SocketErrorCode}).", e);
-        }
+        IControlListener listener = OperatingSystem.IsWindows()
+            ? PipeControlListener.Listen(socketPath)
+            : UnixControlListener.Listen(socketPath);
         return new ControlServer(socketPath, listener, handler, options ?? new ControlServerOptions());
     }
 
@@ -103,19 +83,19 @@ internal sealed class ControlServer : IAsyncDisposable
     {
         while (!_stopping.IsCancellationRequested)
         {
-            Socket connection;
+            Stream connection;
             try
             {
                 connection = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (_stopping.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (_stopping.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or IOException)
             {
                 return;
             }
-            catch (SocketException e)
+            catch (IOException e)
             {
                 // EMFILE and friends: keep serving once descriptors free up, without spinning on the error.
-                _options.Log?.Invoke($"control: accept failed: {e.Message} ({e.SocketErrorCode}); retrying");
+                _options.Log?.Invoke($"control: accept failed: {e.Message}; retrying");
                 try { await Task.Delay(TimeSpan.FromMilliseconds(100), _stopping.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
                 continue;

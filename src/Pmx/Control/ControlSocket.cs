@@ -27,9 +27,10 @@ internal static class ControlSocket
         return bytes;
     }
 
-    /// <summary>Connects to the socket once to learn whether a daemon listens on it, then hangs up.</summary>
+    /// <summary>Connects to the socket (on Windows, the pipe) once to learn whether a daemon listens on it, then hangs up.</summary>
     public static async Task<Probe> ProbeAsync(string socketPath, CancellationToken ct)
     {
+        if (OperatingSystem.IsWindows()) return ControlPipe.Probe(socketPath);
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {

@@ -38,6 +38,9 @@ internal sealed class DaemonHost
         var home = PmxHome.FromEnvironment();
         // Before anything logs (the console logger captures Console.Out when it is created).
         DaemonLogWriter.Install(home.DaemonLogPath);
+        // On Linux the runtime's own crash report goes to fd 2, daemon.log; the Windows daemon has no stderr.
+        if (OperatingSystem.IsWindows())
+            AppDomain.CurrentDomain.UnhandledException += (_, e) => Console.Error.WriteLine($"pmx: the daemon crashed: {e.ExceptionObject}");
         return new DaemonHost(home, foreground: false).Run(null);
     }
 
@@ -121,13 +124,16 @@ internal sealed class DaemonHost
             _shutdown.TrySetResult();
         });
         var handler = new RequestHandler(supervisor, loop, _home, () => _shutdown.TrySetResult(), handover);
-        var server = OperatingSystem.IsWindows() ? null : ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
+        var server = ControlServer.Start(_home.SocketPath, handler.Handle, new ControlServerOptions
         {
             Log = message => log.LogWarning("{Message}", message),
         });
         WritePidFile();
         // Windows: no /proc to sample (cpu/memory stay empty in `pmx list` there for now).
         using var sampler = OperatingSystem.IsLinux() ? StartSampler(loop, supervisor) : null;
+        // On Windows .NET maps console control events onto these: CTRL_C is SIGINT, CTRL_SHUTDOWN
+        // SIGTERM, CTRL_CLOSE SIGHUP. A foreground pmx stops on Ctrl+C; the detached daemon has no
+        // console and stops on the control pipe's 'kill' (or 'down') request.
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnStopSignal);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnStopSignal);
         // A detached daemon has no terminal; SIGHUP must not kill it (and it means nothing to us yet).

@@ -4,8 +4,8 @@ using static Pmx.Interop.Interop;
 namespace Pmx.Daemon;
 
 /// <summary>
-/// The one-daemon-per-PMX_HOME guarantee: an exclusive flock(2) on PMX_HOME/daemon.lock, held
-/// for the daemon's whole life.
+/// The one-daemon-per-PMX_HOME guarantee: an exclusive flock(2) on PMX_HOME/daemon.lock (on
+/// Windows, the file opened without sharing), held for the daemon's whole life.
 /// </summary>
 /// <remarks>
 /// Two CLIs that find no daemon at the same instant both start one; probing the control socket
@@ -26,7 +26,7 @@ internal sealed class DaemonLock : IDisposable
     /// <summary>The lock, or null when another process holds it. Throws IOException when the file cannot be opened or locked.</summary>
     public static DaemonLock? TryAcquire(string path)
     {
-        if (OperatingSystem.IsWindows()) return TryAcquireOnWindows(path);
+        if (OperatingSystem.IsWindows()) return TryAcquireExclusiveOpen(path);
         if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("pmx's daemon lock needs Linux or Windows");
         var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, OwnerReadWrite);
         if (fd < 0) throw new IOException($"pmx: cannot open the daemon lock file {path}: {Describe(LastError)}");
@@ -42,18 +42,28 @@ internal sealed class DaemonLock : IDisposable
         return new DaemonLock(file);
     }
 
-    /// <summary>Windows' own lock: a file opened without sharing; the kernel drops it when the daemon dies.</summary>
-    static DaemonLock? TryAcquireOnWindows(string path)
+    /// <summary>
+    /// Windows has no flock: the file opened with no sharing is the lock. Windows closes the handle
+    /// when the daemon dies, and handles are not inherited by workers unless asked for.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    static DaemonLock? TryAcquireExclusiveOpen(string path)
     {
         try
         {
             return new DaemonLock(File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException e) when ((e.HResult & 0xFFFF) is 32 or 33) // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+        catch (IOException e) when ((e.HResult & 0xFFFF) is ErrorSharingViolation or ErrorLockViolation)
         {
             return null;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"pmx: cannot open the daemon lock file {path}: {e.Message}", e);
+        }
     }
+
+    const int ErrorSharingViolation = 32, ErrorLockViolation = 33;
 
     public void Dispose() => _file.Dispose();
 }

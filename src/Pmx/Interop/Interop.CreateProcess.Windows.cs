@@ -4,6 +4,8 @@ namespace Pmx.Interop;
 
 internal static unsafe partial class Kernel32
 {
+    internal const uint DETACHED_PROCESS = 0x8;
+    internal const uint CREATE_NEW_PROCESS_GROUP = 0x200;
     internal const uint CREATE_SUSPENDED = 0x4;
     internal const uint CREATE_UNICODE_ENVIRONMENT = 0x400;
     internal const uint CREATE_NO_WINDOW = 0x08000000;

@@ -38,6 +38,16 @@ internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long max
     /// <summary>Points Console.Out and Console.Error of the detached daemon at daemon.log through this writer.</summary>
     public static void Install(string daemonLogPath)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            // The Windows daemon is started with no handles at all (WindowsDetachedLauncher): it opens the log itself.
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(daemonLogPath))!);
+            var file = File.OpenHandle(daemonLogPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            var log = new DaemonLogWriter(file, daemonLogPath);
+            Console.SetOut(log);
+            Console.SetError(log);
+            return;
+        }
         var stderr = new SafeFileHandle(2, ownsHandle: false);
         // `pmx daemon` run by hand (or by a test) may write to a pipe or a terminal: positional
         // writes and size checks need a file, and there is no file to bound, so the console stays.
@@ -125,8 +135,10 @@ internal sealed class DaemonLogWriter(SafeFileHandle file, string path, long max
     {
         try
         {
-            // fd 2 is O_APPEND: pwrite appends whatever the offset says (pwrite(2), BUGS).
-            RandomAccess.Write(file, Encoding.UTF8.GetBytes(text), fileOffset: 0);
+            // fd 2 is O_APPEND: pwrite appends whatever the offset says (pwrite(2), BUGS). Windows
+            // has no such mode for a positional write; this writer is the file's only writer there.
+            var offset = OperatingSystem.IsWindows() ? RandomAccess.GetLength(file) : 0;
+            RandomAccess.Write(file, Encoding.UTF8.GetBytes(text), fileOffset: offset);
             return true;
         }
         catch (IOException e)
