@@ -17,7 +17,6 @@ public sealed class SeedAppTests(WinePrefix prefix)
     static readonly TimeSpan OnlineDeadline = TimeSpan.FromSeconds(120);
 
     [Test, Timeout(600_000)]
-    [Skip("needs the Windows worker host from win-worker")]
     public async Task TheSeedAppStartsReloadsUnderLoadWithoutAFailedRequestScalesAndGoesDown(CancellationToken ct)
     {
         if (prefix.Unavailable is { } why) Skip.Test(why);
