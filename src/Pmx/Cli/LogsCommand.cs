@@ -37,7 +37,7 @@ internal static class LogsCommand
         }
         var all = LogDirectory.Scan(home.LogsDirectory);
         var entries = Select(all, name, errOnly, outOnly, knownApps);
-        if (name is not null && LogDirectory.ForApp(all, name, knownApps).Count == 0)
+        if (name is not null && LogDirectory.ToRead(all, name, knownApps).Count == 0)
         {
             stderr.WriteLine(UnknownAppMessage(home, name, all));
             return ExitCodes.Failure;
@@ -91,7 +91,7 @@ internal static class LogsCommand
     /// <param name="knownApps">The daemon's apps, when one answers: they tell `web`'s instance 2 from app `web-2`'s merged log.</param>
     static IReadOnlyList<LogFileEntry> Select(IReadOnlyList<LogFileEntry> all, string? name, bool errOnly, bool outOnly, IReadOnlyCollection<string>? knownApps)
     {
-        IEnumerable<LogFileEntry> selected = name is null ? all : LogDirectory.ForApp(all, name, knownApps);
+        IEnumerable<LogFileEntry> selected = name is null ? all : LogDirectory.ToRead(all, name, knownApps);
         // --err and --out together mean both, like neither.
         if (errOnly && !outOnly) selected = selected.Where(e => e.Stream == LogStream.Err);
         if (outOnly && !errOnly) selected = selected.Where(e => e.Stream == LogStream.Out);

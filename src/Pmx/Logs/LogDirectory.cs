@@ -63,6 +63,22 @@ internal static class LogDirectory
         return all.Where(e => e.Stem == name || IsInstanceOf(e.Stem, name, stems, knownApps)).ToArray();
     }
 
+    /// <summary>
+    /// What `pmx logs` reads for <paramref name="name"/>: <see cref="ForApp"/>, except that `name#i` of
+    /// an app writing merged files (merge_logs) reads those, as every instance writes there (PM2 does
+    /// the same). Flushing never falls back: a merged file holds the other instances' lines too.
+    /// </summary>
+    public static IReadOnlyList<LogFileEntry> ToRead(IEnumerable<LogFileEntry> entries, string name, IReadOnlyCollection<string>? knownApps = null)
+    {
+        var all = entries as IReadOnlyList<LogFileEntry> ?? entries.ToArray();
+        var own = ForApp(all, name, knownApps);
+        var hash = name.LastIndexOf('#');
+        if (own.Count > 0 || hash <= 0 || !int.TryParse(name.AsSpan(hash + 1), System.Globalization.NumberStyles.None, null, out _))
+            return own;
+        var app = name[..hash];
+        return all.Where(e => e.Stem == app).ToArray();
+    }
+
     public static IReadOnlyList<string> AppNames(IEnumerable<LogFileEntry> entries)
         => entries.Select(e => e.App).Distinct().Order(StringComparer.Ordinal).ToArray();
 

@@ -34,6 +34,17 @@ public class LogsCommandTests
     }
 
     [Test]
+    public async Task AnInstanceOfAnAppWithMergedLogsReadsTheMergedFileWhereItWrites()
+    {
+        using var temp = HomeWithLogs();
+        var (exit, output, _) = Logs(temp, "api#1", lines: 1);
+        await Assert.That(exit).IsEqualTo(0);
+        await Assert.That(output).IsEqualTo($"==> api ({temp.LogPath("api-out.log")}, last 1 lines) <==\nmerged api\n\n");
+        var (_, web, _) = Logs(temp, "web#0", lines: 1, @out: true);
+        await Assert.That(web).IsEqualTo($"==> web#0 ({temp.LogPath("web-0-out.log")}, last 1 lines) <==\nout 30\n\n");
+    }
+
+    [Test]
     public async Task TheLastLinesOfEachFileOfTheAppArePrintedUnderAHeader()
     {
         using var temp = HomeWithLogs();
