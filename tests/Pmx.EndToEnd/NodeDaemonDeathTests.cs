@@ -1,0 +1,47 @@
+using static Pmx.EndToEnd.DaemonWorld;
+
+namespace Pmx.EndToEnd;
+
+/// <summary>
+/// Issue 14 for the seed's user: an express app without a `port` key gets its listening socket on
+/// demand from the Node preload. After `kill -9` of the daemon, the adopting daemon must serve the
+/// next reload's listen() from that same socket, or the old workers' exit closes a socket with
+/// connections still queued on it.
+/// </summary>
+[NotInParallel("load")]
+public class NodeDaemonDeathTests
+{
+    [Test, Timeout(180_000)]
+    public async Task KillingTheDaemonUnderTheSeedsExpressAppThenReloadingFailsNoRequestAndKeepsThePidsUntilTheReload(CancellationToken ct)
+    {
+        await using var seed = SeedSample.Create();
+        await seed.PmxOk(ct, "start", "ecosystem.config.js");
+        var before = (await seed.Online("app", 4, ct)).ToDictionary(r => r.Instance, r => r.Pid);
+        await using var load = new LoadClient(seed.Port, concurrency: 4, keepAlive: false);
+        await load.SucceededAfter(50, ct);
+
+        var firstDaemon = DaemonPid(seed.Sandbox);
+        System.Diagnostics.Process.GetProcessById(firstDaemon).Kill();
+        await Poll.Until(async () =>
+        {
+            if (DaemonPid(seed.Sandbox) is var d && (d == 0 || d == firstDaemon)) return false;
+            var result = await seed.Pmx(ct, "list", "--json");
+            if (result.ExitCode != 0) return false;
+            var now = (await seed.Sandbox.List(ct)).Where(r => r.Name == "app" && r.Status == "online").ToList();
+            return now.Count == 4 && now.All(r => before.GetValueOrDefault(r.Instance) == r.Pid);
+        }, TimeSpan.FromSeconds(20), "pmx list to show the same 4 workers online under a new daemon", ct);
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+
+        var reload = await seed.Pmx(ct, "reload", "app");
+        await Assert.That(reload.ExitCode).IsEqualTo(0).Because(reload.Stdout + reload.Stderr);
+        var after = await seed.Online("app", 4, ct);
+        await Assert.That(after.Select(r => r.Pid).Intersect(before.Values)).IsEmpty();
+        // The old workers are gone now: had the new daemon bound a second socket, the old one
+        // closed with connections in its queue; load after the reload shows it.
+        await load.SucceededAfter(load.Succeeded + 100, ct);
+        await Assert.That(load.Failures).IsEmpty();
+
+        await seed.PmxOk(ct, "down");
+        await Poll.Until(() => !seed.Sandbox.ProcessesOfThisHome().Any(), TimeSpan.FromSeconds(15), "no process of this PMX_HOME left after 'pmx down'", ct);
+    }
+}
