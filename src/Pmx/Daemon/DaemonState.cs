@@ -10,7 +10,8 @@ namespace Pmx.Daemon;
 /// the worker serving each, restart counts. Written on every change (DaemonStateFile), read by the
 /// next daemon to adopt the workers of one that died (AppSupervisor.Adopt).
 /// </summary>
-internal sealed record DaemonState(string PmxVersion, IReadOnlyList<AppState> Apps);
+/// <param name="NodeListens">The sockets bound for Node workers' listen() that a keeper holds (absent in older state files).</param>
+internal sealed record DaemonState(string PmxVersion, IReadOnlyList<AppState> Apps, IReadOnlyList<Sockets.Node.NodeListenRecord>? NodeListens = null);
 
 internal sealed record AppState(AppSpec Spec, IReadOnlyDictionary<string, string> BaseEnvironment, string? ConfigPath,
     string? EnvName, IReadOnlyList<SlotRecord> Slots);

@@ -17,6 +17,9 @@ internal sealed partial class AppSupervisor
     /// <summary>Called on the loop after every change of apps, slots or workers (the daemon writes its state file).</summary>
     public Action? StateChanged { get; set; }
 
+    /// <summary>The Node on-demand sockets a keeper holds, recorded with the apps (the plumbing owns them).</summary>
+    public Func<IReadOnlyList<Sockets.Node.NodeListenRecord>> NodeListenRecords { get; init; } = () => [];
+
     /// <summary>Every app, slot and online worker, as the next daemon needs them to adopt the workers.</summary>
     public DaemonState Snapshot()
     {
@@ -24,7 +27,7 @@ internal sealed partial class AppSupervisor
         var apps = _apps.Values.Select(app => new AppState(app.Spec, app.BaseEnvironment, app.ConfigPath, app.EnvName,
             app.Slots.Select(slot => new SlotRecord(slot.Index, slot.Id, slot.Restarts, RecordOf(slot.Current),
                 slot.State is SlotState.Stopped or SlotState.Stopping or SlotState.Errored)).ToList())).ToList();
-        return new DaemonState(BuildInfo.Version, apps);
+        return new DaemonState(BuildInfo.Version, apps, NodeListenRecords());
     }
 
     WorkerRecord? RecordOf(Worker? worker)
