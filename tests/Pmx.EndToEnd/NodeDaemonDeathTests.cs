@@ -44,4 +44,27 @@ public class NodeDaemonDeathTests
         await seed.PmxOk(ct, "down");
         await Poll.Until(() => !seed.Sandbox.ProcessesOfThisHome().Any(), TimeSpan.FromSeconds(15), "no process of this PMX_HOME left after 'pmx down'", ct);
     }
+
+    [Test, Timeout(180_000)]
+    public async Task UpdatingTheDaemonUnderTheSeedsExpressAppThenReloadingFailsNoRequest(CancellationToken ct)
+    {
+        await using var seed = SeedSample.Create();
+        await seed.PmxOk(ct, "start", "ecosystem.config.js");
+        var before = (await seed.Online("app", 4, ct)).Select(r => r.Pid).ToList();
+        var oldDaemon = DaemonPid(seed.Sandbox);
+        await using var load = new LoadClient(seed.Port, concurrency: 4, keepAlive: false);
+        await load.SucceededAfter(50, ct);
+
+        var update = await seed.Pmx(ct, "update");
+        await Assert.That(update.ExitCode).IsEqualTo(0).Because(update.Stdout + update.Stderr);
+        await Assert.That(DaemonPid(seed.Sandbox)).IsNotEqualTo(oldDaemon);
+        await Assert.That((await seed.Online("app", 4, ct)).Select(r => r.Pid).Order()).IsEquivalentTo(before.Order());
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+
+        var reload = await seed.Pmx(ct, "reload", "app");
+        await Assert.That(reload.ExitCode).IsEqualTo(0).Because(reload.Stdout + reload.Stderr);
+        await Assert.That((await seed.Online("app", 4, ct)).Select(r => r.Pid).Intersect(before)).IsEmpty();
+        await load.SucceededAfter(load.Succeeded + 100, ct);
+        await Assert.That(load.Failures).IsEmpty();
+    }
 }
