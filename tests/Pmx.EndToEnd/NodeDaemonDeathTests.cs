@@ -67,4 +67,38 @@ public class NodeDaemonDeathTests
         await load.SucceededAfter(load.Succeeded + 100, ct);
         await Assert.That(load.Failures).IsEmpty();
     }
+
+    /// <summary>A Node app that listen()s on a second port only when asked: after the daemon died, that listen() must still be answered.</summary>
+    static string LateListener(int secondPort) => $$"""
+        const http = require('http');
+        http.createServer((req, res) => {
+          if (req.url !== '/more') return res.end('hello');
+          const extra = http.createServer((q, r) => r.end('more'));
+          extra.on('error', e => { res.statusCode = 500; res.end(String(e.code)); });
+          extra.listen({{secondPort}}, '127.0.0.1', () => res.end('listening'));
+        }).listen(Number(process.env.PORT), '127.0.0.1', () => process.send && process.send('ready'));
+        """;
+
+    [Test, Timeout(120_000)]
+    public async Task AnAdoptedNodeWorkersListenOnANewPortIsStillAnsweredAfterTheDaemonDied(CancellationToken ct)
+    {
+        await using var seed = SeedSample.Create();
+        var secondPort = PmxSandbox.FreePort();
+        var script = seed.Write("late.js", LateListener(secondPort));
+        await seed.PmxOk(ct, "start", script, "--name", "late", "--wait-ready");
+        var pid = (await seed.Online("late", 1, ct)).Single().Pid;
+        await seed.Answering(seed.Port, ct);
+
+        var firstDaemon = DaemonPid(seed.Sandbox);
+        System.Diagnostics.Process.GetProcessById(firstDaemon).Kill();
+        await Poll.Until(async () => DaemonPid(seed.Sandbox) is var d && d != 0 && d != firstDaemon
+            && (await seed.Sandbox.List(ct)).Any(r => r.Name == "late" && r.Pid == pid && r.Status == "online"),
+            TimeSpan.FromSeconds(20), "the same worker online under a new daemon", ct);
+
+        // The preload asks the daemon for the socket over the Node IPC channel: without the channel
+        // carried over, nobody answers and the listen() never completes.
+        var more = await LoadClient.Get(seed.Port, "/more").WaitAsync(TimeSpan.FromSeconds(20), ct);
+        await Assert.That(more).IsEqualTo((200, "listening"));
+        await Assert.That(await LoadClient.Get(secondPort).WaitAsync(TimeSpan.FromSeconds(20), ct)).IsEqualTo((200, "more"));
+    }
 }

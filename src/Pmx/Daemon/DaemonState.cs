@@ -24,7 +24,7 @@ internal sealed record AppState(AppSpec Spec, IReadOnlyDictionary<string, string
 internal sealed record SlotRecord(int Index, int Id, int Restarts, WorkerRecord? Worker, bool IsStopped = false);
 
 /// <summary>A worker, identified across pid reuse by its pid and its start time in clock ticks after boot (/proc/&lt;pid&gt;/stat field 22).</summary>
-internal sealed record WorkerRecord(int Pid, long StartTimeTicks, DateTimeOffset StartedAt, DateTimeOffset? OnlineAt);
+internal sealed record WorkerRecord(int Pid, long StartTimeTicks, DateTimeOffset StartedAt, DateTimeOffset? OnlineAt, string? NodeChannelKey = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

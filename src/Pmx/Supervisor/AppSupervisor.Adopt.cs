@@ -38,7 +38,7 @@ internal sealed partial class AppSupervisor
             if (!OperatingSystem.IsLinux() || !ProcessStats.TryRead(worker.Pid, out var sample)) return null;
             _startTimes[worker.Pid] = ticks = sample.StartTimeTicks;
         }
-        return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt);
+        return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt, worker.NodeChannelKey);
     }
 
     /// <summary>Takes over the apps and live workers a dead daemon recorded (see the comment above). Runs on the loop, before any request.</summary>
@@ -100,6 +100,11 @@ internal sealed partial class AppSupervisor
         slot.Apply(SlotView.Initial with { State = SlotState.Online, Current = worker, Restarts = slotRecord.Restarts });
         slot.LastStderr = new Logs.StderrTail();
         _plumbing.AttachOutput(app.Spec, slot.Index, stdout!, stderr!, line => _loop.Post(() => OnAddressInUse(worker, line)), slot.LastStderr);
+        if (record.NodeChannelKey is { } channelKey && adoption.TakeNodeChannel(channelKey) is { } channel)
+        {
+            worker.NodeChannelKey = channelKey;
+            worker.Resources.Add(_plumbing.AttachNodeIpc(app.Spec, channel, m => _loop.Post(() => OnReadiness(worker, m))));
+        }
         _log.LogInformation("{Worker} pid {Pid} adopted (online since {Since:u})", label, record.Pid, worker.OnlineAt);
         return true;
     }
