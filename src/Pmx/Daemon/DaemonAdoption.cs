@@ -16,11 +16,22 @@ internal static class DaemonAdoption
     /// </summary>
     /// <returns>The watch over adopted workers' exits (WatchAdoptedExits), to dispose with the daemon.</returns>
     public static IDisposable? AdoptOrStart(Supervisor.AppSupervisor supervisor, SupervisorLoop loop, KeeperLink? keeper, KeptPlumbing? kept,
-        string statePath, ILogger log)
+        Sockets.Node.NodeListenSockets nodeListens, string statePath, ILogger log)
     {
         var warn = (string message) => log.LogWarning("{Message}", message);
+        if (keeper is not null)
+        {
+            nodeListens.KeepWith(handle =>
+            {
+                var key = KeeperLink.KeyOf(handle);
+                keeper.Hold(key, handle);
+                return key;
+            }, keeper.Drop);
+            nodeListens.Bound = () => loop.Post(() => supervisor.StateChanged?.Invoke());
+        }
         if (DaemonStateFile.Read(statePath, warn) is { } previous)
         {
+            if (keeper is not null) NodeListenAdoption.Restore(previous, keeper, nodeListens, log);
             IWorkerAdoption adoption = keeper is null ? new NoKeeperAdoption() : new WorkerAdoption(keeper, kept!);
             loop.InvokeAsync(() => { supervisor.Adopt(previous, adoption); return Task.FromResult(0); }).GetAwaiter().GetResult();
         }

@@ -110,10 +110,13 @@ internal sealed class DaemonHost
         using var keeper = _foreground || !OperatingSystem.IsLinux() ? null : KeeperLink.FromEnvironment(message => log.LogWarning("{Message}", message));
         var kept = keeper is null || !OperatingSystem.IsLinux() ? null : new KeptPlumbing(plumbing, keeper);
         var host = ProcessHosts.ForThisPlatform();
-        var supervisor = new Supervisor.AppSupervisor(host, kept ?? (IWorkerPlumbing)plumbing, TimeProvider.System, log, loop) { KillWhenParentDies = _foreground };
+        var supervisor = new Supervisor.AppSupervisor(host, kept ?? (IWorkerPlumbing)plumbing, TimeProvider.System, log, loop) {
+            KillWhenParentDies = _foreground,
+            NodeListenRecords = plumbing.NodeListens.Records,
+        };
         using var exits = host.WatchExits(supervisor.OnChildExited);
         var statePath = DaemonStateFile.PathIn(_home);
-        using var adoptedExits = _foreground || !OperatingSystem.IsLinux() ? null : DaemonAdoption.AdoptOrStart(supervisor, loop, keeper, kept, statePath, log);
+        using var adoptedExits = _foreground || !OperatingSystem.IsLinux() ? null : DaemonAdoption.AdoptOrStart(supervisor, loop, keeper, kept, plumbing.NodeListens, statePath, log);
         var handover = new Handover(keeper, snapshot =>
         {
             DaemonStateFile.Write(statePath, snapshot());

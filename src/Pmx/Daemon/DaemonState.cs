@@ -10,7 +10,8 @@ namespace Pmx.Daemon;
 /// the worker serving each, restart counts. Written on every change (DaemonStateFile), read by the
 /// next daemon to adopt the workers of one that died (AppSupervisor.Adopt).
 /// </summary>
-internal sealed record DaemonState(string PmxVersion, IReadOnlyList<AppState> Apps);
+/// <param name="NodeListens">The sockets bound for Node workers' listen() that a keeper holds (absent in older state files).</param>
+internal sealed record DaemonState(string PmxVersion, IReadOnlyList<AppState> Apps, IReadOnlyList<Sockets.Node.NodeListenRecord>? NodeListens = null);
 
 internal sealed record AppState(AppSpec Spec, IReadOnlyDictionary<string, string> BaseEnvironment, string? ConfigPath,
     string? EnvName, IReadOnlyList<SlotRecord> Slots);
@@ -23,7 +24,7 @@ internal sealed record AppState(AppSpec Spec, IReadOnlyDictionary<string, string
 internal sealed record SlotRecord(int Index, int Id, int Restarts, WorkerRecord? Worker, bool IsStopped = false);
 
 /// <summary>A worker, identified across pid reuse by its pid and its start time in clock ticks after boot (/proc/&lt;pid&gt;/stat field 22).</summary>
-internal sealed record WorkerRecord(int Pid, long StartTimeTicks, DateTimeOffset StartedAt, DateTimeOffset? OnlineAt);
+internal sealed record WorkerRecord(int Pid, long StartTimeTicks, DateTimeOffset StartedAt, DateTimeOffset? OnlineAt, string? NodeChannelKey = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -19,6 +19,9 @@ internal sealed class WorkerPlumbing : IWorkerPlumbing, IDisposable
     readonly Action<string> _warn;
     readonly NodeListenSockets _nodeListens = new();
 
+    /// <summary>The sockets Node workers' listen() get: a keeper holds them, the state file records them (DaemonAdoption).</summary>
+    public NodeListenSockets NodeListens => _nodeListens;
+
     /// <param name="notifyDirectory">Where the workers' sd_notify sockets go; emptied of a previous daemon's.</param>
     /// <param name="nodePreloadPath">The preload script Node workers get through NODE_OPTIONS.</param>
     public WorkerPlumbing(LogRouter logs, IOutputPump pump, string notifyDirectory, string? nodePreloadPath, Action<string> warn)

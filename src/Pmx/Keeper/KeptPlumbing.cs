@@ -42,7 +42,24 @@ internal sealed class KeptPlumbing(IWorkerPlumbing inner, KeeperLink keeper) : I
 
     public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage) => inner.OpenNotifyChannel(workerLabel, onMessage);
 
-    public IDisposable AttachNodeIpc(AppSpec spec, Processes.INodeChannel channel, Action<ReadinessMessage> onMessage) => inner.AttachNodeIpc(spec, channel, onMessage);
+    /// <summary>The keeper holds the daemon's end too: the channel stays open through a daemon death, and the next daemon reads it again.</summary>
+    public IDisposable AttachNodeIpc(AppSpec spec, Processes.INodeChannel channel, Action<ReadinessMessage> onMessage)
+    {
+        var reader = inner.AttachNodeIpc(spec, channel, onMessage);
+        if (channel is not Sockets.Node.UnixNodeChannel unix) return reader;
+        var key = KeeperLink.KeyOf(unix.Socket.SafeHandle);
+        keeper.Hold(key, unix.Socket.SafeHandle);
+        return new DropThenDispose(() => keeper.Drop(key), reader);
+    }
+
+    sealed class DropThenDispose(Action drop, IDisposable inner) : IDisposable
+    {
+        public void Dispose()
+        {
+            drop();
+            inner.Dispose();
+        }
+    }
 
     public void AddNodePreload(AppSpec spec, IDictionary<string, string> environment) => inner.AddNodePreload(spec, environment);
 

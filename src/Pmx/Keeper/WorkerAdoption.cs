@@ -37,6 +37,14 @@ internal sealed class WorkerAdoption(KeeperLink keeper, KeptPlumbing plumbing) :
         return plumbing.Keep(TcpListenSocket.Adopt(descriptor, spec));
     }
 
+    public INodeChannel? TakeNodeChannel(string key)
+    {
+        if (!keeper.HandedBack.Remove(key, out var descriptor)) return null;
+        var socket = new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(descriptor.DangerousGetHandle(), ownsHandle: true));
+        descriptor.SetHandleAsInvalid();
+        return new Sockets.Node.UnixNodeChannel(socket);
+    }
+
     public void Stop(int pid, long startTimeTicks)
     {
         if (IsSameProcess(pid, startTimeTicks)) kill(-pid, SignalNames.SIGKILL);

@@ -17,6 +17,9 @@ internal sealed partial class AppSupervisor
     /// <summary>Called on the loop after every change of apps, slots or workers (the daemon writes its state file).</summary>
     public Action? StateChanged { get; set; }
 
+    /// <summary>The Node on-demand sockets a keeper holds, recorded with the apps (the plumbing owns them).</summary>
+    public Func<IReadOnlyList<Sockets.Node.NodeListenRecord>> NodeListenRecords { get; init; } = () => [];
+
     /// <summary>Every app, slot and online worker, as the next daemon needs them to adopt the workers.</summary>
     public DaemonState Snapshot()
     {
@@ -24,7 +27,7 @@ internal sealed partial class AppSupervisor
         var apps = _apps.Values.Select(app => new AppState(app.Spec, app.BaseEnvironment, app.ConfigPath, app.EnvName,
             app.Slots.Select(slot => new SlotRecord(slot.Index, slot.Id, slot.Restarts, RecordOf(slot.Current),
                 slot.State is SlotState.Stopped or SlotState.Stopping or SlotState.Errored)).ToList())).ToList();
-        return new DaemonState(BuildInfo.Version, apps);
+        return new DaemonState(BuildInfo.Version, apps, NodeListenRecords());
     }
 
     WorkerRecord? RecordOf(Worker? worker)
@@ -35,7 +38,7 @@ internal sealed partial class AppSupervisor
             if (!OperatingSystem.IsLinux() || !ProcessStats.TryRead(worker.Pid, out var sample)) return null;
             _startTimes[worker.Pid] = ticks = sample.StartTimeTicks;
         }
-        return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt);
+        return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt, worker.NodeChannelKey);
     }
 
     /// <summary>Takes over the apps and live workers a dead daemon recorded (see the comment above). Runs on the loop, before any request.</summary>
@@ -97,6 +100,11 @@ internal sealed partial class AppSupervisor
         slot.Apply(SlotView.Initial with { State = SlotState.Online, Current = worker, Restarts = slotRecord.Restarts });
         slot.LastStderr = new Logs.StderrTail();
         _plumbing.AttachOutput(app.Spec, slot.Index, stdout!, stderr!, line => _loop.Post(() => OnAddressInUse(worker, line)), slot.LastStderr);
+        if (record.NodeChannelKey is { } channelKey && adoption.TakeNodeChannel(channelKey) is { } channel)
+        {
+            worker.NodeChannelKey = channelKey;
+            worker.Resources.Add(_plumbing.AttachNodeIpc(app.Spec, channel, m => _loop.Post(() => OnReadiness(worker, m))));
+        }
         _log.LogInformation("{Worker} pid {Pid} adopted (online since {Since:u})", label, record.Pid, worker.OnlineAt);
         return true;
     }

@@ -113,7 +113,10 @@ internal sealed partial class AppSupervisor
         spawn.Slot.LastStderr = new Logs.StderrTail();
         _plumbing.AttachOutput(spec, spawn.Slot.Index, process.StdoutRead, process.StderrRead, line => _loop.Post(() => OnAddressInUse(worker, line)), spawn.Slot.LastStderr);
         if (process.NodeIpc is { } ipc)
+        {
+            if (OperatingSystem.IsLinux() && ipc is Sockets.Node.UnixNodeChannel unix) worker.NodeChannelKey = Keeper.KeeperLink.KeyOf(unix.Socket.SafeHandle);
             worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(worker, m))));
+        }
         ArmStartDeadline(worker);
         _log.LogInformation("{Worker} started as pid {Pid}: {Command}", worker.Label, process.Pid, string.Join(' ', spawn.Request!.Argv));
         // `pmx kill` stopped everything while this spawn was in flight: the daemon is going, and so is this worker.

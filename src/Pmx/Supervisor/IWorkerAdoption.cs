@@ -20,6 +20,9 @@ internal interface IWorkerAdoption
     /// <summary>The listening socket at the worker's fd 3, when the keeper kept a copy of it; null otherwise.</summary>
     IListenSocket? TakeListenSocket(int pid, AppSpec spec);
 
+    /// <summary>The daemon's end of a worker's Node IPC channel, when the keeper kept it under <paramref name="key"/>; null otherwise.</summary>
+    Processes.INodeChannel? TakeNodeChannel(string key) => null;
+
     /// <summary>SIGKILLs the process group of a worker that could not be adopted (it still runs, unsupervised).</summary>
     void Stop(int pid, long startTimeTicks);
 

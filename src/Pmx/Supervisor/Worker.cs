@@ -43,6 +43,8 @@ internal sealed class Worker
     public CpuMeter Cpu { get; } = new();
     /// <summary>The stderr line in which the worker said its port was taken (EADDRINUSE); null if it has not.</summary>
     public string? AddressInUseLine { get; set; }
+    /// <summary>The keeper's key of the daemon's end of the worker's Node IPC channel (Linux), recorded so the next daemon hears the worker.</summary>
+    public string? NodeChannelKey { get; set; }
 
     public string Label => $"{AppName}#{Instance}";
     public bool IsAlive => State != WorkerState.Exited;

@@ -29,7 +29,44 @@ internal sealed class NodeListenSockets : IDisposable
     const string AnyIPv4 = "0.0.0.0";
 
     readonly Dictionary<(string App, string Host, int Port), TcpListenSocket> _sockets = [];
+    readonly Dictionary<(string App, string Host, int Port), string> _keeperKeys = [];
     readonly Lock _gate = new();
+    Func<System.Runtime.InteropServices.SafeHandle, string>? _hold;
+    Action<string>? _drop;
+
+    /// <summary>Called (on a reader thread) after a new socket was bound: the daemon records it for the next daemon.</summary>
+    public Action? Bound { get; set; }
+
+    /// <summary>
+    /// A keeper holds a copy of every socket bound from now on (<paramref name="hold"/> returns its
+    /// key), so the socket outlives this daemon and the next one serves the app's listen() from it.
+    /// </summary>
+    public void KeepWith(Func<System.Runtime.InteropServices.SafeHandle, string> hold, Action<string> drop)
+    {
+        lock (_gate)
+        {
+            _hold = hold;
+            _drop = drop;
+        }
+    }
+
+    /// <summary>Every socket a keeper holds, as the next daemon needs them to put them back (<see cref="Restore"/>).</summary>
+    public IReadOnlyList<NodeListenRecord> Records()
+    {
+        lock (_gate) return _keeperKeys.Select(k => new NodeListenRecord(k.Key.App, k.Key.Host, k.Key.Port, k.Value)).ToList();
+    }
+
+    /// <summary>A dead daemon's socket, handed back by the keeper: the app's next listen() gets it, not a second bind.</summary>
+    public void Restore(NodeListenRecord record, TcpListenSocket socket)
+    {
+        var key = (record.App, record.Host, record.Port);
+        lock (_gate)
+        {
+            if (_sockets.Remove(key, out var previous)) previous.Dispose();
+            _sockets[key] = socket;
+            if (_hold is not null) _keeperKeys[key] = _hold(socket.Handle);
+        }
+    }
 
     public NodeListenAnswer Listen(AppSpec spec, string? host, int port)
     {
@@ -43,6 +80,8 @@ internal sealed class NodeListenSockets : IDisposable
             {
                 var socket = Bind(spec, address, port, host is null);
                 _sockets[(spec.Name, address, port)] = socket;
+                if (_hold is not null) _keeperKeys[(spec.Name, address, port)] = _hold(socket.Handle);
+                Bound?.Invoke();
                 return new NodeListenAnswer.Socket(socket);
             }
             catch (ListenException e)
@@ -97,10 +136,12 @@ internal sealed class NodeListenSockets : IDisposable
             {
                 _sockets[key].Dispose();
                 _sockets.Remove(key);
+                if (_keeperKeys.Remove(key, out var keeperKey)) _drop?.Invoke(keeperKey);
             }
         }
     }
 
+    /// <summary>The daemon exits (or hands over): the keeper's copies stay, for the next daemon.</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -110,3 +151,6 @@ internal sealed class NodeListenSockets : IDisposable
         }
     }
 }
+
+/// <summary>An on-demand socket a keeper holds under <paramref name="KeeperKey"/>, recorded in the state file.</summary>
+internal sealed record NodeListenRecord(string App, string Host, int Port, string KeeperKey);
