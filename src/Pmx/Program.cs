@@ -10,6 +10,12 @@ if (OperatingSystem.IsLinux() && args.Length > 0 && args[0] == Pmx.Processes.Exe
 if (OperatingSystem.IsLinux() && args.Length > 0 && args[0] == Pmx.Keeper.KeeperProcess.Verb)
     return Pmx.Keeper.KeeperProcess.Run(args.AsSpan(1));
 
+// Before the runtime first touches signals: with SIGCHLD inherited ignored, the kernel reaps every
+// child itself, so node evaluating a JavaScript config (and, in `up --no-daemon`, every worker)
+// would vanish without an exit status.
+if (OperatingSystem.IsLinux())
+    Pmx.Processes.ProcessSetup.ResetSigchldToDefault();
+
 if (args is [Pmx.Daemon.Handover.ProtocolVerb])
 {
     Console.Out.WriteLine(Pmx.Daemon.Handover.ProtocolVersion);
