@@ -61,8 +61,10 @@ public class DaemonDeathTests
         var firstKeeper = PidIn(sandbox, "keeper.pid");
         var daemon = DaemonPid(sandbox);
         KillHard(firstKeeper);
+        // A new keeper writes keeper.pid once it holds every copy: killing the daemon any earlier would
+        // (rightly) lose the workers, so waiting for the process alone made this test flaky under load.
         await Poll.Until(() => PidIn(sandbox, "keeper.pid") != firstKeeper && IsAlive(PidIn(sandbox, "keeper.pid")),
-            TimeSpan.FromSeconds(15), "the daemon to start a new keeper", ct);
+            TimeSpan.FromSeconds(15), "the daemon to start a new keeper and hand it every copy", ct);
         await Assert.That(DaemonPid(sandbox)).IsEqualTo(daemon);
         await Assert.That(await OnlinePids(sandbox, ct)).IsEquivalentTo(before);
 

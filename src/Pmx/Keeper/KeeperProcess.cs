@@ -86,10 +86,8 @@ internal sealed class KeeperProcess
         ProcessSetup.TryBecomeSubreaper();
         _home.EnsureExists();
         Directory.SetCurrentDirectory(_home.Root);
-        // Best effort (a full disk): without it a CLI that finds no daemon may start a second keeper,
-        // whose daemon then finds this one's daemon serving and leaves.
-        try { File.WriteAllText(PidFilePath(_home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Say($"cannot write {PidFilePath(_home)}: {e.Message}"); }
+        // A keeper replacing a killed one names itself only once it holds every copy (see Serve).
+        if (!_isWatching) WritePidFile();
         using var sigchld = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => _wake.Set());
         // Stop requests are the daemon's to carry out (graceful stop of every app); it exits 0, and so do we.
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ForwardToDaemon);
@@ -139,6 +137,16 @@ internal sealed class KeeperProcess
         }
         try { File.Delete(PidFilePath(_home)); } catch (IOException) { }
         return exitCode;
+    }
+
+    /// <summary>
+    /// Best effort (a full disk): without it a CLI that finds no daemon may start a second keeper,
+    /// whose daemon then finds this one's daemon serving and leaves.
+    /// </summary>
+    void WritePidFile()
+    {
+        try { File.WriteAllText(PidFilePath(_home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Say($"cannot write {PidFilePath(_home)}: {e.Message}"); }
     }
 
     /// <summary>True when the daemon that just left asked for an update: the next daemon runs the new binary.</summary>
@@ -247,7 +255,11 @@ internal sealed class KeeperProcess
                         if (_held.Remove(key, out var dropped)) dropped.Dispose();
                         break;
                     case "adopted":
-                        if (_channel == channel) _isAdopted = true;
+                        if (_channel != channel) break;
+                        // A watching keeper's hand-over ends here: from now on a daemon death costs nothing, so now
+                        // keeper.pid may say this keeper is in charge (a test or a user killing the daemon trusts it).
+                        if (_isWatching && !_isAdopted) WritePidFile();
+                        _isAdopted = true;
                         break;
                     case "update" when key.Length > 0:
                         if (_channel == channel) _updateTo = key;
