@@ -32,7 +32,7 @@ internal static class DaemonAdoption
         if (DaemonStateFile.Read(statePath, warn) is { } previous)
         {
             if (keeper is not null) NodeListenAdoption.Restore(previous, keeper, nodeListens, log);
-            IWorkerAdoption adoption = keeper is null ? new NoKeeperAdoption() : new WorkerAdoption(keeper, kept!);
+            IWorkerAdoption adoption = keeper is null ? new NoKeeperAdoption() : new WorkerAdoption(keeper, kept!, warn);
             loop.InvokeAsync(() => { supervisor.Adopt(previous, adoption); return Task.FromResult(0); }).GetAwaiter().GetResult();
         }
         else keeper?.ReportAdopted();
