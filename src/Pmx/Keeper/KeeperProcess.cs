@@ -64,6 +64,7 @@ internal sealed class KeeperProcess
             fcntl(fd, F_SETFD, FD_CLOEXEC); // the daemons this keeper starts get their own channel, never this one
             keeper.Watch(pid, new KeeperChannel(new SafeFileHandle(fd, ownsHandle: true)));
         }
+        else if (args is [KeeperReexec.ResumeOption]) keeper.ResumeFromOldImage();
         else if (args.Length > 0)
         {
             Console.Error.WriteLine($"pmx {Verb}: unexpected arguments; it is started by pmx itself");
@@ -78,6 +79,29 @@ internal sealed class KeeperProcess
         _isWatching = true;
         _channel = channel;
         new Thread(() => Serve(channel)) { IsBackground = true, Name = "pmx keeper channel" }.Start();
+    }
+
+    /// <summary>`pmx __keeper --resume`: this process was a keeper of another pmx version a moment ago (see KeeperReexec).</summary>
+    void ResumeFromOldImage()
+    {
+        var (held, exits) = KeeperReexec.Resume();
+        lock (_gate)
+        {
+            foreach (var (key, handle) in held) _held[key] = handle;
+            foreach (var exit in exits) _unsentExits.Enqueue(exit);
+        }
+        Say($"now pmx {BuildInfo.Version} ({Environment.ProcessPath}), still pid {Environment.ProcessId}, holding {held.Count} descriptors");
+    }
+
+    /// <summary>`pmx update`, with no daemon running: become the new binary (see KeeperReexec); on failure carry on as this one.</summary>
+    void ReexecInto(string binary)
+    {
+        Say($"re-executing as {binary} (pmx update); the workers and every held descriptor stay");
+        lock (_gate)
+        {
+            var reason = KeeperReexec.Exec(binary, _held, _unsentExits);
+            Say($"cannot re-execute as {binary} ({reason}); this keeper (pmx {BuildInfo.Version}) stays, and starts it as the daemon");
+        }
     }
 
     int Loop()
@@ -105,7 +129,7 @@ internal sealed class KeeperProcess
             if (_isWatching && _isWatchedChannelClosed)
             {
                 if (_saidGoodbye) break;
-                TakeUpdate();
+                if (TakeUpdate()) ReexecInto(_daemonProgram);
                 Say($"daemon pid {_daemonPid} is gone; the apps keep running; starting a new daemon");
                 _isWatching = false;
                 _daemonPid = 0;
@@ -117,6 +141,7 @@ internal sealed class KeeperProcess
                 _serving?.Join(TimeSpan.FromSeconds(1));
                 if (TakeUpdate())
                 {
+                    ReexecInto(_daemonProgram);
                     nextStart = DateTime.UtcNow;
                     Say($"daemon pid {daemonExit.Pid} handed over; starting {_daemonProgram}");
                     continue;
