@@ -20,16 +20,72 @@ public class UpdateTests
         await using var load = new LoadClient(port, concurrency: 4, keepAlive: false);
         await load.SucceededAfter(50, ct);
 
-        var update = await sandbox.Pmx(ct, "update");
+        var keeper = PidIn(sandbox, "keeper.pid");
+        var (next, nextVersion) = await NextVersionBinary(sandbox, ct);
+
+        var update = await sandbox.Pmx(ct, "update", "--binary", next);
         await Assert.That(update.ExitCode).IsEqualTo(0).Because(update.Stdout + update.Stderr);
 
         await Assert.That(DaemonPid(sandbox)).IsNotEqualTo(oldDaemon);
         await Assert.That(await Pids(sandbox, ct)).IsEquivalentTo(before);
         var list = await sandbox.PmxOk(ct, "list");
-        await Assert.That(list.Stdout).Contains($"daemon: pmx ");
-        await Assert.That(list.Stdout).Contains($"pid {DaemonPid(sandbox)}");
+        await Assert.That(list.Stdout).Contains($"daemon: pmx {nextVersion}, pid {DaemonPid(sandbox)}");
+        // No process of the old version is left: the keeper re-executed itself as the new binary, keeping its pid.
+        await Assert.That(PidIn(sandbox, "keeper.pid")).IsEqualTo(keeper);
+        await Assert.That(ExecutableOf(keeper)).IsEqualTo(next);
+        await Assert.That(ExecutableOf(DaemonPid(sandbox))).IsEqualTo(next);
         await load.SucceededAfter(load.Succeeded + 50, ct);
         await Assert.That(load.Failures).IsEmpty();
+
+        // The re-executed keeper is still the subreaper: a reload's workers (the new daemon's children)
+        // become its children when that daemon dies, and the next daemon adopts them.
+        var reload = await sandbox.Pmx(ct, "reload", "web");
+        await Assert.That(reload.ExitCode).IsEqualTo(0).Because(reload.Stdout + reload.Stderr);
+        var reloaded = await Pids(sandbox, ct);
+        var daemon = DaemonPid(sandbox);
+        System.Diagnostics.Process.GetProcessById(daemon).Kill();
+        await Poll.Until(async () => DaemonPid(sandbox) is var d && d != 0 && d != daemon
+            && (await sandbox.Pmx(ct, "list", "--json")).ExitCode == 0 && (await Pids(sandbox, ct)).SequenceEqual(reloaded),
+            TimeSpan.FromSeconds(20), "the reloaded workers online under a daemon started by the re-executed keeper", ct);
+        foreach (var pid in reloaded) await Assert.That(ParentOf(pid)).IsEqualTo(keeper);
+        await load.SucceededAfter(load.Succeeded + 50, ct);
+        await Assert.That(load.Failures).IsEmpty();
+    }
+
+    /// <summary>
+    /// A copy of artifacts/pmx that reports another version: its BuildInfo.Version literal (UTF-16 in
+    /// the binary, after its length) patched to a same-length string of nines. Cheaper than a second
+    /// AOT publish, and as different as a real upgrade where it matters: what `list` and `--version` say.
+    /// </summary>
+    static async Task<(string Path, string Version)> NextVersionBinary(PmxSandbox sandbox, CancellationToken ct)
+    {
+        var version = (await sandbox.PmxOk(ct, "--version")).Stdout.Trim();
+        var next = new string(version.Select(c => char.IsAsciiDigit(c) ? (c == '9' ? '8' : '9') : c).ToArray());
+        var bytes = File.ReadAllBytes(PmxBinary.Path);
+        var literal = BitConverter.GetBytes(version.Length).Concat(System.Text.Encoding.Unicode.GetBytes(version)).ToArray();
+        var at = bytes.AsSpan().IndexOf(literal);
+        if (at < 0 || bytes.AsSpan(at + 1).IndexOf(literal) >= 0)
+            throw new InvalidOperationException($"expected exactly one UTF-16 literal \"{version}\" in {PmxBinary.Path}");
+        System.Text.Encoding.Unicode.GetBytes(next).CopyTo(bytes, at + 4);
+        var path = Path.Combine(sandbox.WorkDir, "pmx-next");
+        File.WriteAllBytes(path, bytes);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var reported = await PmxRun.Run(new System.Diagnostics.ProcessStartInfo(path, "--version") { RedirectStandardOutput = true, RedirectStandardError = true }, ct);
+        if (reported.Stdout.Trim() != next) throw new InvalidOperationException($"the patched copy says '{reported.Stdout.Trim()}', not {next}");
+        return (path, next);
+    }
+
+    static string? ExecutableOf(int pid)
+    {
+        try { return new FileInfo($"/proc/{pid}/exe").LinkTarget; }
+        catch (IOException) { return null; }
+    }
+
+    /// <summary>Field 4 of /proc/PID/stat, after the parenthesised name (proc(5)).</summary>
+    static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Test, Timeout(120_000)]

@@ -32,7 +32,7 @@ internal static class DaemonAdoption
         if (DaemonStateFile.Read(statePath, warn) is { } previous)
         {
             if (keeper is not null) NodeListenAdoption.Restore(previous, keeper, nodeListens, log);
-            IWorkerAdoption adoption = keeper is null ? new NoKeeperAdoption() : new WorkerAdoption(keeper, kept!);
+            IWorkerAdoption adoption = keeper is null ? new NoKeeperAdoption() : new WorkerAdoption(keeper, kept!, warn);
             loop.InvokeAsync(() => { supervisor.Adopt(previous, adoption); return Task.FromResult(0); }).GetAwaiter().GetResult();
         }
         else keeper?.ReportAdopted();
@@ -62,6 +62,30 @@ internal static class DaemonAdoption
         supervisor.StateChanged();
         return adoptedExits;
     }
+
+    /// <summary>
+    /// Why a foreground supervisor (`pmx up --no-daemon`, `pmx resurrect --no-daemon`) must not
+    /// start on this PMX_HOME, or null: a background daemon died and the workers it recorded still
+    /// run. Foreground mode has no keeper to take them over (and their pipes may be gone with the
+    /// old one), and starting the apps beside them would serve every app twice.
+    /// </summary>
+    public static string? RefusalOverLiveWorkers(string statePath)
+    {
+        if (DaemonStateFile.Read(statePath, _ => { }) is not { } previous) return null;
+        var live = previous.Apps.SelectMany(app => app.Slots.Where(slot => slot.Worker is { } w && IsStillRunning(w))
+            .Select(slot => $"{app.Spec.Name}#{slot.Index} pid {slot.Worker!.Pid}")).ToList();
+        if (live.Count == 0) return null;
+        var pids = string.Join(' ', previous.Apps.SelectMany(a => a.Slots).Select(s => s.Worker).OfType<WorkerRecord>()
+            .Where(IsStillRunning).Select(w => "-" + w.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return $"pmx: not starting in the foreground: the background daemon of {Path.GetDirectoryName(statePath)} died and left "
+            + $"{live.Count} worker(s) running ({string.Join(", ", live)}); starting the apps here would run them twice. "
+            + $"Either let a background daemon take them over ('pmx up' without --no-daemon; 'pmx kill' then stops everything), "
+            + $"or stop them yourself ('kill -TERM -- {pids}'), then run this again.";
+    }
+
+    static bool IsStillRunning(WorkerRecord worker) =>
+        ProcessStats.TryRead(worker.Pid, out var sample) && sample.StartTimeTicks == worker.StartTimeTicks
+        && ProcessLineage.TryRead(worker.Pid, out _, out var isZombie) && !isZombie;
 
     /// <summary>
     /// The keeper reports the exits of adopted workers it reaps. One it cannot reap (it replaced a

@@ -94,6 +94,11 @@ internal sealed class DaemonHost
                 break;
         }
 
+        if (_foreground && OperatingSystem.IsLinux() && DaemonAdoption.RefusalOverLiveWorkers(DaemonStateFile.PathIn(_home)) is { } refusal)
+        {
+            Console.Error.WriteLine(refusal);
+            return ExitCodes.Failure;
+        }
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

@@ -17,14 +17,18 @@ internal sealed record AppState(AppSpec Spec, IReadOnlyDictionary<string, string
     string? EnvName, IReadOnlyList<SlotRecord> Slots);
 
 /// <summary>
-/// One instance slot; <paramref name="Worker"/> is its current online worker, if any.
-/// <paramref name="IsStopped"/>: stopped or errored on purpose (or being stopped), so a new
-/// daemon must not start it again.
+/// One instance slot; <paramref name="Worker"/> is its current worker, if any (online, or starting
+/// when its OnlineAt is null). <paramref name="IsStopped"/>: stopped or errored on purpose (or
+/// being stopped), so a new daemon must not start it again; <paramref name="IsErrored"/>: errored,
+/// with <paramref name="LastExit"/> saying why, as `pmx list` and `pmx describe` showed it.
 /// </summary>
-internal sealed record SlotRecord(int Index, int Id, int Restarts, WorkerRecord? Worker, bool IsStopped = false);
+internal sealed record SlotRecord(int Index, int Id, int Restarts, WorkerRecord? Worker, bool IsStopped = false, bool IsErrored = false,
+    string? LastExit = null);
 
 /// <summary>A worker, identified across pid reuse by its pid and its start time in clock ticks after boot (/proc/&lt;pid&gt;/stat field 22).</summary>
-internal sealed record WorkerRecord(int Pid, long StartTimeTicks, DateTimeOffset StartedAt, DateTimeOffset? OnlineAt, string? NodeChannelKey = null);
+/// <param name="NotifyPath">The worker's NOTIFY_SOCKET, whose socket a keeper holds under <paramref name="NotifyKey"/>.</param>
+internal sealed record WorkerRecord(int Pid, long StartTimeTicks, DateTimeOffset StartedAt, DateTimeOffset? OnlineAt, string? NodeChannelKey = null,
+    string? NotifyKey = null, string? NotifyPath = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,

@@ -12,8 +12,11 @@ namespace Pmx.Daemon;
 /// </summary>
 internal sealed class Handover(KeeperLink? keeper, Action<Func<DaemonState>> freezeState, Action exitForHandover)
 {
-    /// <summary>What the state file and the keeper's messages mean; a new daemon must understand the old one's.</summary>
-    public const int ProtocolVersion = 1;
+    /// <summary>
+    /// What the state file and the keeper's messages mean; a new daemon must understand the old one's.
+    /// 2: the keeper re-executes itself as the new binary (`pmx __keeper --resume`, Keeper.KeeperReexec).
+    /// </summary>
+    public const int ProtocolVersion = 2;
     public const string ProtocolVerb = "__handover-protocol";
 
     public CommandOutcome Prepare(AppSupervisor supervisor, string binaryPath, string protocolText)

@@ -7,20 +7,21 @@ internal static unsafe partial class Interop
     internal const int SOL_SOCKET = 1, SO_PASSCRED = 16, SCM_CREDENTIALS = 2;
     const int MSG_DONTWAIT = 0x40, MSG_CMSG_CLOEXEC = 0x40000000;
 
-    // LP64 layouts shared by x86-64 and aarch64 (bits/socket.h):
-    // struct msghdr { void* name; socklen_t namelen; iovec* iov; size_t iovlen; void* control; size_t controllen; int flags; }
+    // LP64 layouts shared by x86-64 and aarch64 (bits/socket.h); msghdr and iovec are MessageHeader
+    // and IoVector (Interop.SendMsg.cs):
     // struct cmsghdr { size_t len; int level; int type; data… }   struct ucred { pid_t pid; uid_t uid; gid_t gid; }
-    const int MsgHdrBytes = 56, MsgIovOffset = 16, MsgIovLenOffset = 24, MsgControlOffset = 32, MsgControlLenOffset = 40;
     const int CmsgHeaderBytes = 16, UcredBytes = 12;
     // CMSG_SPACE(sizeof(struct ucred)): room for the credentials and nothing else, so descriptors a
     // sender attaches (SCM_RIGHTS) never fit, and the kernel closes them instead of installing them.
     const int CredentialsControlBytes = CmsgHeaderBytes + 16;
+    // CMSG_SPACE(sizeof(int)): one descriptor, padded to 8.
+    const int OneDescriptorControlBytes = CmsgHeaderBytes + 8;
 
     /// <summary>The sender's pid, uid and gid, filled in and checked by the kernel (SCM_CREDENTIALS).</summary>
     internal readonly record struct PeerCredentials(int Pid, uint Uid, uint Gid);
 
     [LibraryImport(Libc, EntryPoint = "recvmsg", SetLastError = true)]
-    private static partial nint recvmsg(SafeHandle socket, byte* message, int flags);
+    private static partial nint recvmsg(SafeHandle socket, MessageHeader* message, int flags);
 
     /// <summary>
     /// recvmsg(2) of one datagram without blocking, with the sender's credentials (the socket must
@@ -29,27 +30,12 @@ internal static unsafe partial class Interop
     /// </summary>
     internal static int ReceiveWithCredentials(SafeHandle socket, Span<byte> buffer, out PeerCredentials? sender)
     {
-        sender = null;
-        byte* header = stackalloc byte[MsgHdrBytes];
-        byte* control = stackalloc byte[CredentialsControlBytes];
-        new Span<byte>(header, MsgHdrBytes).Clear();
-        new Span<byte>(control, CredentialsControlBytes).Clear();
-        fixed (byte* data = buffer)
-        {
-            nint* iov = stackalloc nint[2];
-            FillHeader(header, iov, data, buffer.Length, control, CredentialsControlBytes);
-            var received = (int)recvmsg(socket, header, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-            if (received < 0) return received;
-            var controlLength = *(nint*)(header + MsgControlLenOffset);
-            if (controlLength >= CmsgHeaderBytes + UcredBytes
-                && *(int*)(control + 8) == SOL_SOCKET && *(int*)(control + 12) == SCM_CREDENTIALS
-                && *(nint*)control >= CmsgHeaderBytes + UcredBytes)
-            {
-                var ucred = control + CmsgHeaderBytes;
-                sender = new PeerCredentials(*(int*)ucred, *(uint*)(ucred + 4), *(uint*)(ucred + 8));
-            }
-            return received;
-        }
+        Span<byte> ucred = stackalloc byte[UcredBytes];
+        var received = ReceiveWithControl(socket, buffer, MSG_DONTWAIT | MSG_CMSG_CLOEXEC, CredentialsControlBytes, SCM_CREDENTIALS, ucred, out var hasCredentials);
+        sender = received >= 0 && hasCredentials
+            ? new PeerCredentials(MemoryMarshal.Read<int>(ucred), MemoryMarshal.Read<uint>(ucred[4..]), MemoryMarshal.Read<uint>(ucred[8..]))
+            : null;
+        return received;
     }
 
     /// <summary>
@@ -59,34 +45,37 @@ internal static unsafe partial class Interop
     /// </summary>
     internal static int ReceiveWithDescriptor(SafeHandle socket, Span<byte> buffer, out int fd)
     {
-        const int ScmRightsType = 1, OneDescriptorControlBytes = CmsgHeaderBytes + 8;
-        fd = -1;
-        byte* header = stackalloc byte[MsgHdrBytes];
-        byte* control = stackalloc byte[OneDescriptorControlBytes];
-        new Span<byte>(header, MsgHdrBytes).Clear();
-        new Span<byte>(control, OneDescriptorControlBytes).Clear();
-        fixed (byte* data = buffer)
-        {
-            nint* iov = stackalloc nint[2];
-            FillHeader(header, iov, data, buffer.Length, control, OneDescriptorControlBytes);
-            var received = (int)recvmsg(socket, header, MSG_CMSG_CLOEXEC);
-            if (received < 0) return received;
-            var controlLength = *(nint*)(header + MsgControlLenOffset);
-            if (controlLength >= CmsgHeaderBytes + sizeof(int)
-                && *(int*)(control + 8) == SOL_SOCKET && *(int*)(control + 12) == ScmRightsType)
-                fd = *(int*)(control + CmsgHeaderBytes);
-            return received;
-        }
+        Span<byte> descriptor = stackalloc byte[sizeof(int)];
+        var received = ReceiveWithControl(socket, buffer, MSG_CMSG_CLOEXEC, OneDescriptorControlBytes, ScmRights, descriptor, out var hasDescriptor);
+        fd = received >= 0 && hasDescriptor ? MemoryMarshal.Read<int>(descriptor) : -1;
+        return received;
     }
 
-    /// <summary>A msghdr for one buffer (its iovec in <paramref name="iov"/>, two words) and a control area.</summary>
-    static void FillHeader(byte* header, nint* iov, byte* data, int length, byte* control, int controlBytes)
+    /// <summary>
+    /// recvmsg(2) of one message into <paramref name="buffer"/> with a control area of
+    /// <paramref name="controlBytes"/>. When the first control message is SOL_SOCKET /
+    /// <paramref name="type"/> with at least <paramref name="payload"/>'s length of data, that data
+    /// is copied into <paramref name="payload"/>. Returns the length, or -1 with errno set.
+    /// </summary>
+    static int ReceiveWithControl(SafeHandle socket, Span<byte> buffer, int flags, int controlBytes, int type, Span<byte> payload, out bool hasPayload)
     {
-        iov[0] = (nint)data;
-        iov[1] = length;
-        *(nint*)(header + MsgIovOffset) = (nint)iov;
-        *(nint*)(header + MsgIovLenOffset) = 1;
-        *(nint*)(header + MsgControlOffset) = (nint)control;
-        *(nint*)(header + MsgControlLenOffset) = controlBytes;
+        hasPayload = false;
+        byte* control = stackalloc byte[controlBytes];
+        new Span<byte>(control, controlBytes).Clear();
+        fixed (byte* data = buffer)
+        {
+            var vector = new IoVector { Base = data, Length = (nuint)buffer.Length };
+            var header = new MessageHeader { Vectors = &vector, VectorCount = 1, Control = control, ControlLength = (nuint)controlBytes };
+            var received = (int)recvmsg(socket, &header, flags);
+            if (received < 0) return received;
+            var needed = (nuint)(CmsgHeaderBytes + payload.Length);
+            if (header.ControlLength >= needed && *(nuint*)control >= needed
+                && *(int*)(control + 8) == SOL_SOCKET && *(int*)(control + 12) == type)
+            {
+                new ReadOnlySpan<byte>(control + CmsgHeaderBytes, payload.Length).CopyTo(payload);
+                hasPayload = true;
+            }
+            return received;
+        }
     }
 }

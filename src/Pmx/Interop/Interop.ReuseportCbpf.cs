@@ -54,7 +54,7 @@ internal static partial class Interop
             var fprog = stackalloc ulong[2];
             fprog[0] = (ulong)filter.Length;
             fprog[1] = (ulong)instructions;
-            return setsockopt(socket, SolSocketLevel, SO_ATTACH_REUSEPORT_CBPF, fprog, 16);
+            return setsockopt(socket, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, fprog, 16);
         }
     }
 

@@ -4,7 +4,6 @@ namespace Pmx.Interop;
 
 internal static unsafe partial class Interop
 {
-    const int SolSocketLevel = 1;   // SOL_SOCKET
     const int ScmRights = 1;        // SCM_RIGHTS
     const int MsgNoSignal = 0x4000; // MSG_NOSIGNAL: a worker that has gone is EPIPE, not SIGPIPE
 
@@ -42,18 +41,17 @@ internal static unsafe partial class Interop
     /// </summary>
     internal static nint SendWithDescriptor(SafeHandle socket, ReadOnlySpan<byte> data, int fd)
     {
-        // CMSG_SPACE(sizeof(int)) = 24 on LP64: a 16-byte cmsghdr, the int, padding to 8.
-        const int HeaderSize = 16, ControlSpace = 24;
-        byte* control = stackalloc byte[ControlSpace];
-        new Span<byte>(control, ControlSpace).Clear();
-        *(nuint*)control = HeaderSize + sizeof(int);
-        *(int*)(control + 8) = SolSocketLevel;
+        // The cmsghdr layout and CMSG_SPACE are Interop.RecvMsg.cs's.
+        byte* control = stackalloc byte[OneDescriptorControlBytes];
+        new Span<byte>(control, OneDescriptorControlBytes).Clear();
+        *(nuint*)control = CmsgHeaderBytes + sizeof(int);
+        *(int*)(control + 8) = SOL_SOCKET;
         *(int*)(control + 12) = ScmRights;
-        *(int*)(control + HeaderSize) = fd;
+        *(int*)(control + CmsgHeaderBytes) = fd;
         fixed (byte* bytes = data)
         {
             var vector = new IoVector { Base = bytes, Length = (nuint)data.Length };
-            var header = new MessageHeader { Vectors = &vector, VectorCount = 1, Control = control, ControlLength = ControlSpace };
+            var header = new MessageHeader { Vectors = &vector, VectorCount = 1, Control = control, ControlLength = OneDescriptorControlBytes };
             return sendmsg(socket, &header, MsgNoSignal);
         }
     }

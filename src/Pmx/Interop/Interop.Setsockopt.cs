@@ -20,6 +20,6 @@ internal static unsafe partial class Interop
         // struct timeval on LP64: two longs.
         var micros = (long)Math.Ceiling(timeout.TotalMicroseconds);
         long* timeval = stackalloc long[2] { micros / 1_000_000, micros % 1_000_000 };
-        return setsockopt(socket, SolSocketLevel, receive ? SoReceiveTimeout : SoSendTimeout, timeval, 16) == 0 ? 0 : LastError;
+        return setsockopt(socket, SOL_SOCKET, receive ? SoReceiveTimeout : SoSendTimeout, timeval, 16) == 0 ? 0 : LastError;
     }
 }

@@ -64,6 +64,7 @@ internal sealed class KeeperProcess
             fcntl(fd, F_SETFD, FD_CLOEXEC); // the daemons this keeper starts get their own channel, never this one
             keeper.Watch(pid, new KeeperChannel(new SafeFileHandle(fd, ownsHandle: true)));
         }
+        else if (args is [KeeperReexec.ResumeOption]) keeper.ResumeFromOldImage();
         else if (args.Length > 0)
         {
             Console.Error.WriteLine($"pmx {Verb}: unexpected arguments; it is started by pmx itself");
@@ -80,16 +81,37 @@ internal sealed class KeeperProcess
         new Thread(() => Serve(channel)) { IsBackground = true, Name = "pmx keeper channel" }.Start();
     }
 
+    /// <summary>`pmx __keeper --resume`: this process was a keeper of another pmx version a moment ago (see KeeperReexec).</summary>
+    void ResumeFromOldImage()
+    {
+        var (held, exits) = KeeperReexec.Resume();
+        lock (_gate)
+        {
+            foreach (var (key, handle) in held) _held[key] = handle;
+            foreach (var exit in exits) _unsentExits.Enqueue(exit);
+        }
+        Say($"now pmx {BuildInfo.Version} ({Environment.ProcessPath}), still pid {Environment.ProcessId}, holding {held.Count} descriptors");
+    }
+
+    /// <summary>`pmx update`, with no daemon running: become the new binary (see KeeperReexec); on failure carry on as this one.</summary>
+    void ReexecInto(string binary)
+    {
+        Say($"re-executing as {binary} (pmx update); the workers and every held descriptor stay");
+        lock (_gate)
+        {
+            var reason = KeeperReexec.Exec(binary, _held, _unsentExits);
+            Say($"cannot re-execute as {binary} ({reason}); this keeper (pmx {BuildInfo.Version}) stays, and starts it as the daemon");
+        }
+    }
+
     int Loop()
     {
         ProcessSetup.ResetSigchldToDefault();
         ProcessSetup.TryBecomeSubreaper();
         _home.EnsureExists();
         Directory.SetCurrentDirectory(_home.Root);
-        // Best effort (a full disk): without it a CLI that finds no daemon may start a second keeper,
-        // whose daemon then finds this one's daemon serving and leaves.
-        try { File.WriteAllText(PidFilePath(_home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Say($"cannot write {PidFilePath(_home)}: {e.Message}"); }
+        // A keeper replacing a killed one names itself only once it holds every copy (see Serve).
+        if (!_isWatching) WritePidFile();
         using var sigchld = PosixSignalRegistration.Create(PosixSignal.SIGCHLD, _ => _wake.Set());
         // Stop requests are the daemon's to carry out (graceful stop of every app); it exits 0, and so do we.
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ForwardToDaemon);
@@ -107,7 +129,7 @@ internal sealed class KeeperProcess
             if (_isWatching && _isWatchedChannelClosed)
             {
                 if (_saidGoodbye) break;
-                TakeUpdate();
+                if (TakeUpdate()) ReexecInto(_daemonProgram);
                 Say($"daemon pid {_daemonPid} is gone; the apps keep running; starting a new daemon");
                 _isWatching = false;
                 _daemonPid = 0;
@@ -119,6 +141,7 @@ internal sealed class KeeperProcess
                 _serving?.Join(TimeSpan.FromSeconds(1));
                 if (TakeUpdate())
                 {
+                    ReexecInto(_daemonProgram);
                     nextStart = DateTime.UtcNow;
                     Say($"daemon pid {daemonExit.Pid} handed over; starting {_daemonProgram}");
                     continue;
@@ -139,6 +162,16 @@ internal sealed class KeeperProcess
         }
         try { File.Delete(PidFilePath(_home)); } catch (IOException) { }
         return exitCode;
+    }
+
+    /// <summary>
+    /// Best effort (a full disk): without it a CLI that finds no daemon may start a second keeper,
+    /// whose daemon then finds this one's daemon serving and leaves.
+    /// </summary>
+    void WritePidFile()
+    {
+        try { File.WriteAllText(PidFilePath(_home), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Say($"cannot write {PidFilePath(_home)}: {e.Message}"); }
     }
 
     /// <summary>True when the daemon that just left asked for an update: the next daemon runs the new binary.</summary>
@@ -247,7 +280,11 @@ internal sealed class KeeperProcess
                         if (_held.Remove(key, out var dropped)) dropped.Dispose();
                         break;
                     case "adopted":
-                        if (_channel == channel) _isAdopted = true;
+                        if (_channel != channel) break;
+                        // A watching keeper's hand-over ends here: from now on a daemon death costs nothing, so now
+                        // keeper.pid may say this keeper is in charge (a test or a user killing the daemon trusts it).
+                        if (_isWatching && !_isAdopted) WritePidFile();
+                        _isAdopted = true;
                         break;
                     case "update" when key.Length > 0:
                         if (_channel == channel) _updateTo = key;

@@ -40,7 +40,22 @@ internal sealed class KeptPlumbing(IWorkerPlumbing inner, KeeperLink keeper) : I
         inner.AttachOutput(spec, instance, stdout, stderr, onAddressInUse, stderrTail);
     }
 
-    public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage) => inner.OpenNotifyChannel(workerLabel, onMessage);
+    public NotifyChannel OpenNotifyChannel(string workerLabel, Action<ReadinessMessage> onMessage)
+    {
+        var channel = inner.OpenNotifyChannel(workerLabel, onMessage);
+        return channel.Resource is Sockets.NotifySocket socket ? Keep(socket) : channel;
+    }
+
+    /// <summary>
+    /// The keeper holds the bound sd_notify socket too: the worker's NOTIFY_SOCKET stays reachable
+    /// through a daemon death (its datagrams queue), and the next daemon reads it again.
+    /// </summary>
+    public NotifyChannel Keep(Sockets.NotifySocket socket)
+    {
+        var key = KeeperLink.KeyOf(socket.Handle);
+        keeper.Hold(key, socket.Handle);
+        return new NotifyChannel(socket.Path, new DropThenDispose(() => keeper.Drop(key), socket), key);
+    }
 
     /// <summary>The keeper holds the daemon's end too: the channel stays open through a daemon death, and the next daemon reads it again.</summary>
     public IDisposable AttachNodeIpc(AppSpec spec, Processes.INodeChannel channel, Action<ReadinessMessage> onMessage)

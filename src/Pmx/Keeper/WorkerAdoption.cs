@@ -12,7 +12,7 @@ namespace Pmx.Keeper;
 /// socket are the copies whose keys match its /proc/&lt;pid&gt;/fd/1, 2 and 3.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal sealed class WorkerAdoption(KeeperLink keeper, KeptPlumbing plumbing) : IWorkerAdoption
+internal sealed class WorkerAdoption(KeeperLink keeper, KeptPlumbing plumbing, Action<string> warn) : IWorkerAdoption
 {
     public bool TryAdopt(int pid, long startTimeTicks, out SafeFileHandle? stdout, out SafeFileHandle? stderr)
     {
@@ -43,6 +43,12 @@ internal sealed class WorkerAdoption(KeeperLink keeper, KeptPlumbing plumbing) :
         var socket = new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(descriptor.DangerousGetHandle(), ownsHandle: true));
         descriptor.SetHandleAsInvalid();
         return new Sockets.Node.UnixNodeChannel(socket);
+    }
+
+    public NotifyChannel? TakeNotifySocket(string key, string path, string workerLabel, Action<ReadinessMessage> onMessage)
+    {
+        if (!keeper.HandedBack.Remove(key, out var descriptor)) return null;
+        return plumbing.Keep(NotifySocket.Adopt(descriptor, path, workerLabel, onMessage, warn));
     }
 
     public void Stop(int pid, long startTimeTicks)

@@ -56,6 +56,9 @@ internal sealed class NotifySocket : IDisposable
     /// <summary>The NOTIFY_SOCKET value: a file path, or '@' standing for the abstract namespace's leading NUL.</summary>
     public string Path { get; }
 
+    /// <summary>The bound socket, for a keeper to hold a copy of.</summary>
+    public System.Runtime.InteropServices.SafeHandle Handle => _socket.SafeHandle;
+
     /// <summary>Datagrams dropped because they came from another user (or without credentials).</summary>
     public int RejectedCount => Volatile.Read(ref _rejected);
 
@@ -82,12 +85,43 @@ internal sealed class NotifySocket : IDisposable
         }
     }
 
-    /// <summary>Creates the socket folder owner-only and removes sockets a previous daemon left behind.</summary>
+    /// <summary>
+    /// A socket a keeper kept through the previous daemon's death (<paramref name="path"/> as it
+    /// was in the worker's NOTIFY_SOCKET): datagrams the worker sent meanwhile wait in its queue.
+    /// Takes ownership of <paramref name="descriptor"/>.
+    /// </summary>
+    public static NotifySocket Adopt(Microsoft.Win32.SafeHandles.SafeFileHandle descriptor, string path, string workerLabel,
+        Action<ReadinessMessage> onMessage, Action<string>? warn = null)
+    {
+        var socket = new Socket(new SafeSocketHandle(descriptor.DangerousGetHandle(), ownsHandle: true));
+        descriptor.SetHandleAsInvalid();
+        var notify = new NotifySocket(socket, path, path.StartsWith('@') ? null : path, workerLabel, warn);
+        _ = notify.ReceiveLoop(onMessage);
+        return notify;
+    }
+
+    /// <summary>
+    /// Creates the socket folder owner-only and removes the sockets a previous daemon left behind,
+    /// except those still bound: a keeper holds them for live workers, whose next daemon adopts them.
+    /// </summary>
     public static void PrepareDirectory(string directory)
     {
         Directory.CreateDirectory(directory, OwnerOnly);
         if ((File.GetUnixFileMode(directory) & ~OwnerOnly) != 0) File.SetUnixFileMode(directory, OwnerOnly);
-        foreach (var leftover in Directory.EnumerateFiles(directory)) File.Delete(leftover);
+        foreach (var leftover in Directory.EnumerateFiles(directory))
+            if (!IsStillBound(leftover)) File.Delete(leftover);
+    }
+
+    /// <summary>connect(2) to a datagram socket file nobody holds fails with ECONNREFUSED (unix(7)).</summary>
+    static bool IsStillBound(string path)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
+        }
+        catch (SocketException) { return false; }
     }
 
     static (string Path, string? File) Bind(Socket socket, string? directory)

@@ -26,19 +26,21 @@ internal sealed partial class AppSupervisor
         foreach (var gone in _startTimes.Keys.Where(pid => !_workersByPid.ContainsKey(pid)).ToList()) _startTimes.Remove(gone);
         var apps = _apps.Values.Select(app => new AppState(app.Spec, app.BaseEnvironment, app.ConfigPath, app.EnvName,
             app.Slots.Select(slot => new SlotRecord(slot.Index, slot.Id, slot.Restarts, RecordOf(slot.Current),
-                slot.State is SlotState.Stopped or SlotState.Stopping or SlotState.Errored)).ToList())).ToList();
+                slot.State is SlotState.Stopped or SlotState.Stopping or SlotState.Errored,
+                slot.State == SlotState.Errored, slot.State == SlotState.Errored ? slot.LastExit : null)).ToList())).ToList();
         return new DaemonState(BuildInfo.Version, apps, NodeListenRecords());
     }
 
     WorkerRecord? RecordOf(Worker? worker)
     {
-        if (worker is not { State: WorkerState.Online }) return null;
+        // A launching worker is recorded too (OnlineAt null): the next daemon waits for its readiness.
+        if (worker is not { State: WorkerState.Online or WorkerState.Launching }) return null;
         if (!_startTimes.TryGetValue(worker.Pid, out var ticks))
         {
             if (!OperatingSystem.IsLinux() || !ProcessStats.TryRead(worker.Pid, out var sample)) return null;
             _startTimes[worker.Pid] = ticks = sample.StartTimeTicks;
         }
-        return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt, worker.NodeChannelKey);
+        return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt, worker.NodeChannelKey, worker.Notify?.KeeperKey, worker.Notify?.Path);
     }
 
     /// <summary>Takes over the apps and live workers a dead daemon recorded (see the comment above). Runs on the loop, before any request.</summary>
@@ -58,7 +60,8 @@ internal sealed partial class AppSupervisor
                 if (slotRecord.Worker is { } w && AdoptWorker(app, slot, slotRecord, w, adoption)) adopted.Add(w.Pid);
                 else
                 {
-                    slot.Apply(SlotView.Initial with { Restarts = slotRecord.Restarts });
+                    slot.Apply(SlotView.Initial with { State = slotRecord.IsErrored ? SlotState.Errored : SlotState.Stopped, Restarts = slotRecord.Restarts });
+                    slot.LastExit = slotRecord.LastExit;
                     if (!slotRecord.IsStopped) restart.Add((app, slot));
                 }
             }
@@ -94,10 +97,10 @@ internal sealed partial class AppSupervisor
             else socket?.Dispose();
         }
         var worker = new Worker(app, slot, record.Pid, record.StartedAt);
-        worker.MarkReady(record.OnlineAt ?? _time.GetUtcNow());
+        if (record.OnlineAt is { } onlineAt) worker.MarkReady(onlineAt);
         _workersByPid[record.Pid] = worker;
         _startTimes[record.Pid] = record.StartTimeTicks;
-        slot.Apply(SlotView.Initial with { State = SlotState.Online, Current = worker, Restarts = slotRecord.Restarts });
+        slot.Apply(SlotView.Initial with { State = worker.State == WorkerState.Online ? SlotState.Online : SlotState.Starting, Current = worker, Restarts = slotRecord.Restarts });
         slot.LastStderr = new Logs.StderrTail();
         _plumbing.AttachOutput(app.Spec, slot.Index, stdout!, stderr!, line => _loop.Post(() => OnAddressInUse(worker, line)), slot.LastStderr);
         if (record.NodeChannelKey is { } channelKey && adoption.TakeNodeChannel(channelKey) is { } channel)
@@ -105,7 +108,19 @@ internal sealed partial class AppSupervisor
             worker.NodeChannelKey = channelKey;
             worker.Resources.Add(_plumbing.AttachNodeIpc(app.Spec, channel, m => _loop.Post(() => OnReadiness(worker, m))));
         }
-        _log.LogInformation("{Worker} pid {Pid} adopted (online since {Since:u})", label, record.Pid, worker.OnlineAt);
+        if (record is { NotifyKey: { } notifyKey, NotifyPath: { } notifyPath }
+            && adoption.TakeNotifySocket(notifyKey, notifyPath, label, m => _loop.Post(() => OnReadiness(worker, m))) is { } notify)
+        {
+            worker.Notify = notify;
+            worker.Resources.Add(notify.Resource);
+        }
+        if (worker.State == WorkerState.Launching)
+        {
+            // Its readiness arrives on the kept channels (sd_notify, Node IPC), or its start deadline runs out as for a spawned one.
+            ArmStartDeadline(worker);
+            _log.LogInformation("{Worker} pid {Pid} adopted while starting (since {Since:u}); waiting for it to be ready", label, record.Pid, worker.StartedAt);
+        }
+        else _log.LogInformation("{Worker} pid {Pid} adopted (online since {Since:u})", label, record.Pid, worker.OnlineAt);
         return true;
     }
 }

@@ -108,6 +108,7 @@ internal sealed partial class AppSupervisor
         var worker = new Worker(spawn.App, spawn.Slot, process.Pid, _time.GetUtcNow());
         _workersByPid[process.Pid] = worker;
         worker.Resources.Add(spawn.Notify!.Resource);
+        worker.Notify = spawn.Notify;
         // The output pipes are not the worker's resources: the log pump keeps reading them after
         // the worker is reaped, until EOF, so the last lines a crashing worker wrote are not lost.
         spawn.Slot.LastStderr = new Logs.StderrTail();
@@ -161,11 +162,15 @@ internal sealed partial class AppSupervisor
         catch (ListenException e) { _log.LogError("{Message}", e.Message); }
     }
 
-    /// <summary>Online after the start grace, or failed after listen_timeout without a ready signal.</summary>
+    /// <summary>
+    /// Online after the start grace, or failed after listen_timeout without a ready signal; both
+    /// count from the worker's start (an adopted launching worker has used part of them already).
+    /// </summary>
     void ArmStartDeadline(Worker worker)
     {
         var spec = worker.App.Spec;
-        var deadline = spec.WaitReady ? spec.ListenTimeout : StartGrace(spec);
+        var deadline = (spec.WaitReady ? spec.ListenTimeout : StartGrace(spec)) - (_time.GetUtcNow() - worker.StartedAt);
+        if (deadline < TimeSpan.Zero) deadline = TimeSpan.Zero;
         worker.Resources.Add(LongTimer.Start(_time, deadline, () => _loop.Post(() =>
         {
             if (worker.State != WorkerState.Launching) return;

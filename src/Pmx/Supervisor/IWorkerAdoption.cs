@@ -23,6 +23,9 @@ internal interface IWorkerAdoption
     /// <summary>The daemon's end of a worker's Node IPC channel, when the keeper kept it under <paramref name="key"/>; null otherwise.</summary>
     Processes.INodeChannel? TakeNodeChannel(string key) => null;
 
+    /// <summary>The worker's sd_notify socket bound at <paramref name="path"/>, when the keeper kept it under <paramref name="key"/>: read from now on, held by the keeper until disposed.</summary>
+    NotifyChannel? TakeNotifySocket(string key, string path, string workerLabel, Action<ReadinessMessage> onMessage) => null;
+
     /// <summary>SIGKILLs the process group of a worker that could not be adopted (it still runs, unsupervised).</summary>
     void Stop(int pid, long startTimeTicks);
 

@@ -25,7 +25,8 @@ internal interface IListenSocket : IDisposable
 internal readonly record struct ReadinessMessage(bool IsReady, bool IsStopping, string? Status, bool IsWatchdogPing = false);
 
 /// <summary>A per-worker sd_notify socket: the path goes into NOTIFY_SOCKET (null: none on this platform).</summary>
-internal sealed record NotifyChannel(string? Path, IDisposable Resource);
+/// <param name="KeeperKey">The key under which a keeper holds a copy of the socket (Linux), recorded so the next daemon hears the worker.</param>
+internal sealed record NotifyChannel(string? Path, IDisposable Resource, string? KeeperKey = null);
 
 /// <summary>
 /// Everything around a worker that is not the process itself: sockets, log pipes, readiness

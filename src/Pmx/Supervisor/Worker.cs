@@ -45,6 +45,8 @@ internal sealed class Worker
     public string? AddressInUseLine { get; set; }
     /// <summary>The keeper's key of the daemon's end of the worker's Node IPC channel (Linux), recorded so the next daemon hears the worker.</summary>
     public string? NodeChannelKey { get; set; }
+    /// <summary>The worker's sd_notify socket (its NOTIFY_SOCKET and keeper key), recorded so the next daemon hears the worker.</summary>
+    public NotifyChannel? Notify { get; set; }
 
     public string Label => $"{AppName}#{Instance}";
     public bool IsAlive => State != WorkerState.Exited;

@@ -138,6 +138,32 @@ public class NotifySocketTests
         await Assert.That(Volatile.Read(ref deliveries)).IsLessThan(Sent / 10);
     }
 
+    [Test, Timeout(30_000)]
+    public async Task AKeptSocketSurvivesTheNextDaemonsCleanUpAndItsAdopterReadsWhatWasQueuedMeanwhile(CancellationToken ct)
+    {
+        using var folder = new TempFolder();
+        var stale = Path.Combine(folder.Path, "stale");
+        using (var gone = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified))
+            gone.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(stale));
+        // What a keeper holds while no daemon runs: the bound socket, SO_PASSCRED on, nobody reading.
+        var keptPath = Path.Combine(folder.Path, "kept");
+        var kept = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        kept.SetRawSocketOption(1, 16, BitConverter.GetBytes(1)); // SOL_SOCKET, SO_PASSCRED
+        kept.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(keptPath));
+
+        NotifySocket.PrepareDirectory(folder.Path);
+        await Assert.That(File.Exists(stale)).IsFalse();
+        await Assert.That(File.Exists(keptPath)).IsTrue();
+
+        SystemdNotifier.Notify("READY=1\nSTATUS=sent while no daemon ran", keptPath);
+        var received = new TaskCompletionSource<ReadinessMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var descriptor = new Microsoft.Win32.SafeHandles.SafeFileHandle(kept.SafeHandle.DangerousGetHandle(), ownsHandle: true);
+        kept.SafeHandle.SetHandleAsInvalid();
+        using var adopted = NotifySocket.Adopt(descriptor, keptPath, "web#0", m => received.TrySetResult(m));
+
+        await Assert.That(await received.Task.WaitAsync(Deadline, ct)).IsEqualTo(new ReadinessMessage(true, false, "sent while no daemon ran"));
+    }
+
     sealed class TempFolder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("pmx-notify-").FullName;

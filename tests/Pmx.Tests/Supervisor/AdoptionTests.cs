@@ -63,6 +63,31 @@ public class AdoptionTests
     }
 
     [Test]
+    public async Task AnErroredSlotStaysErroredAndAStartingWorkerIsAdoptedStillLaunching()
+    {
+        using var rig = new SupervisorRig();
+        var state = new DaemonState("0.0.1",
+        [
+            new AppState(SupervisorRig.App("web", 2) with { WaitReady = true }, new Dictionary<string, string>(), null, null,
+            [
+                new SlotRecord(0, 0, 15, null, IsStopped: true, IsErrored: true, LastExit: "exited 3"),
+                // Started just now under a wait_ready spec: its listen_timeout has barely begun.
+                new SlotRecord(1, 1, 0, Worker(4300) with { StartedAt = rig.Time.GetUtcNow(), OnlineAt = null }),
+            ]),
+        ]);
+        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(state, new ScriptedAdoption(new HashSet<int> { 4300 })));
+        await rig.Settle();
+
+        var rows = await rig.List();
+        await Assert.That(rows.Select(r => (r.Instance, r.Status, r.Pid))).IsEquivalentTo(
+            [(0, ProcessStatus.Errored, 0), (1, ProcessStatus.Launching, 4300)]);
+        await Assert.That(rig.Host.Spawned.Count).IsEqualTo(0);
+        var recorded = await rig.Loop.InvokeAsync(() => Task.FromResult(rig.Supervisor.Snapshot()));
+        await Assert.That(recorded.Apps[0].Slots[0] is { IsErrored: true, LastExit: "exited 3" }).IsTrue();
+        await Assert.That(recorded.Apps[0].Slots[1].Worker is { Pid: 4300, OnlineAt: null }).IsTrue();
+    }
+
+    [Test]
     public async Task AnAdoptedWorkerIsStoppedLikeASpawnedOneAndItsExitEndsIt()
     {
         using var rig = new SupervisorRig();
