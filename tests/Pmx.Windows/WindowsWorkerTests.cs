@@ -108,6 +108,26 @@ public sealed partial class WindowsWorkerTests(WinePrefix prefix)
         await Poll.Until(() => prefix.Processes(Worker).Count == 0, Deadline, "no testworker.exe left after down", ct);
     }
 
+    [Test, Timeout(300_000)]
+    public async Task ListShowsTheMemoryOfAWindowsWorker(CancellationToken ct)
+    {
+        await using var home = new WineHome(prefix);
+        await Start(home, ct, "--kill-timeout", "60s");
+
+        // The daemon samples every 2 s; a .NET worker's working set is megabytes.
+        await Poll.Until(async () => await MemoryBytes(home, ct) > 1024 * 1024, Deadline, "list --json to show the worker's memory", ct);
+        var table = await home.Pmx(ct, "list");
+        await Assert.That(table.Stdout).DoesNotContain(" 0 B").Because(table.Stdout);
+    }
+
+    static async Task<long> MemoryBytes(WineHome home, CancellationToken ct)
+    {
+        var list = await home.Pmx(ct, "list", "--json");
+        if (list.ExitCode != 0) return -1;
+        using var json = JsonDocument.Parse(list.Stdout);
+        return json.RootElement.EnumerateArray().Single().GetProperty("memory_bytes").GetInt64();
+    }
+
     /// <summary>`pmx start testworker.exe --name w [options]`, then waits until the worker has put its Ctrl+C handler in.</summary>
     static async Task Start(WineHome home, CancellationToken ct, params string[] options)
     {
