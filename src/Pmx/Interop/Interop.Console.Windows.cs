@@ -17,6 +17,19 @@ internal static partial class Kernel32
     [return: MarshalAs(UnmanagedType.Bool)]
     internal static partial bool AllocConsole();
 
+    internal const int STD_INPUT_HANDLE = -10;
+    internal const int STD_OUTPUT_HANDLE = -11;
+    internal const int STD_ERROR_HANDLE = -12;
+
+    /// <summary>The handle, or 0 / -1 when there is none; not to be closed.</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    internal static partial nint GetStdHandle(int which);
+
+    /// <summary>FALSE unless <paramref name="handle"/> is a console handle: a file or pipe has no console mode.</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    [return: MarshalAs(UnmanagedType.Bool)]
+    internal static partial bool GetConsoleMode(nint handle, out uint mode);
+
     /// <summary>The console's window, or 0 when there is none (a detached process, or Wine without a display).</summary>
     [LibraryImport(Library)]
     internal static partial nint GetConsoleWindow();

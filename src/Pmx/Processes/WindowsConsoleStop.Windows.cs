@@ -6,8 +6,8 @@ using Pmx.Interop;
 namespace Pmx.Processes;
 
 /// <summary>
-/// The graceful stop of a Windows worker that has no channel to hear a stop message: Ctrl+C,
-/// through a console pmx keeps for the purpose and its workers share.
+/// The graceful stop of a Windows worker that is not node (which hears a message on its Node
+/// channel instead): Ctrl+C, through a console pmx keeps for the purpose and its workers share.
 /// </summary>
 /// <remarks>
 /// Overview
@@ -20,8 +20,10 @@ namespace Pmx.Processes;
 /// detached daemon has no usable console (and under Wine a headless process has a bare one):
 /// FreeConsole, then AllocConsole gives it a hidden one, measured to deliver Ctrl+C under Wine.
 /// A console pmx made is ignored by pmx's own Ctrl+C handling, in case an event ever reaches its group.
-/// Scheme: every console call runs on one dedicated thread and the callers wait a bounded time,
-/// because a console call that never returned once wedged a daemon under Wine. The console is
+/// Scheme: every console call runs on one dedicated thread and the callers wait a bounded time, so
+/// a console call that never returns (a conhost gone astray) cannot wedge the supervisor's loop.
+/// (The daemon hang once blamed on consoles under Wine was a write to a Node channel the worker
+/// never read: WindowsProcessHost sends that message to node only.) The console is
 /// made when pmx starts; a spawn waits for it at most <see cref="AttachDeadline"/>. A call that
 /// stays out longer than <see cref="WedgedAfter"/> marks the console unusable: later workers get
 /// CREATE_NO_WINDOW and no graceful stop, and the supervisor kills after kill_timeout as it always
@@ -81,9 +83,10 @@ internal sealed class WindowsConsoleStop : IDisposable
     {
         try
         {
-            // A real console (its window exists, even hidden) is kept: it is the user's when pmx runs
-            // in the foreground. Otherwise a bare or absent one is replaced by a console of our own.
-            if (Kernel32.GetConsoleWindow() != 0)
+            // A console our standard handles use is the user's (pmx in the foreground): kept, so
+            // pmx's output and the user's Ctrl+C still work. Otherwise a bare or absent one is
+            // replaced by a console of our own.
+            if (StandardHandlesUseAConsole())
             {
                 _isAttached = true;
                 return;
@@ -98,6 +101,10 @@ internal sealed class WindowsConsoleStop : IDisposable
             _settled.Set();
         }
     }
+
+    static bool StandardHandlesUseAConsole() =>
+        Array.Exists([Kernel32.STD_INPUT_HANDLE, Kernel32.STD_OUTPUT_HANDLE, Kernel32.STD_ERROR_HANDLE],
+            which => Kernel32.GetConsoleMode(Kernel32.GetStdHandle(which), out _));
 
     void Run()
     {
