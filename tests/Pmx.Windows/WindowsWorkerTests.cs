@@ -109,6 +109,32 @@ public sealed partial class WindowsWorkerTests(WinePrefix prefix)
     }
 
     [Test, Timeout(300_000)]
+    public async Task ANodeWorkerBusyInALoopIsKilledAfterKillTimeoutAndTheDaemonKeepsAnswering(CancellationToken ct)
+    {
+        var node = Environment.GetEnvironmentVariable("PMX_WINDOWS_NODE");
+        if (node is null || !File.Exists(node)) Skip.Test("PMX_WINDOWS_NODE does not name node.exe: run the lane through ./build.sh test");
+        await using var home = new WineHome(prefix);
+        // It never reads its IPC channel again: the stop message must not wait for it (it once held the daemon for good).
+        File.WriteAllText(Path.Combine(home.Path, "busy.js"),
+            "process.on('SIGINT', () => process.exit(0));\nconsole.log('looping');\nsetTimeout(() => { for (;;) {} }, 500);\n");
+        var env = new Dictionary<string, string> { ["WINEPATH"] = WinePmx.WindowsPath(Path.GetDirectoryName(node)!) };
+        Task<RunResult> Pmx(params string[] args) => WinePmx.Run(prefix, home.Path, args, ct, env: env);
+        var start = await Pmx("start", "busy.js", "--name", "busy", "--kill-timeout", "2s");
+        await Assert.That(start.ExitCode).IsEqualTo(0).Because(start.Stderr + home.DaemonLog);
+        var log = Path.Combine(home.Path, "logs", "busy-0-out.log");
+        await Poll.Until(() => File.Exists(log) && File.ReadAllText(log).Contains("looping"), Deadline, "the app's first line", ct);
+
+        var stop = await Pmx("stop", "busy");
+
+        await Assert.That(stop.ExitCode).IsEqualTo(0).Because(stop.Stderr + home.DaemonLog);
+        await Assert.That(stop.Stdout).Contains("killed by SIGKILL").Because(stop.Stdout + home.DaemonLog);
+        var list = await Pmx("list", "--json");
+        await Assert.That(list.ExitCode).IsEqualTo(0).Because(list.Stderr);
+        await Assert.That(list.Stdout).Contains("\"status\":\"stopped\"");
+        await Poll.Until(() => prefix.Processes("node.exe").Count == 0, Deadline, "no node.exe left", ct);
+    }
+
+    [Test, Timeout(300_000)]
     public async Task ListShowsTheMemoryOfAWindowsWorker(CancellationToken ct)
     {
         await using var home = new WineHome(prefix);
