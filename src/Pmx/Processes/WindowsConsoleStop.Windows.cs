@@ -22,8 +22,8 @@ namespace Pmx.Processes;
 /// A console pmx made is ignored by pmx's own Ctrl+C handling, in case an event ever reaches its group.
 /// Scheme: every console call runs on one dedicated thread and the callers wait a bounded time, so
 /// a console call that never returns (a conhost gone astray) cannot wedge the supervisor's loop.
-/// (The daemon hang once blamed on consoles under Wine was a write to a Node channel the worker
-/// never read: WindowsProcessHost sends that message to node only.) The console is
+/// (The daemon hang once blamed on consoles under Wine was a write to a Node channel nobody read:
+/// that pipe has a buffer now, and only node gets the stop message.) The console is
 /// made when pmx starts; a spawn waits for it at most <see cref="AttachDeadline"/>. A call that
 /// stays out longer than <see cref="WedgedAfter"/> marks the console unusable: later workers get
 /// CREATE_NO_WINDOW and no graceful stop, and the supervisor kills after kill_timeout as it always

@@ -135,8 +135,8 @@ internal sealed class WindowsProcessHost : IProcessHost
 
     /// <summary>
     /// A channel nobody reads is no way to stop a worker: every worker gets one (any program may
-    /// speak Node's protocol), but only node reads it for sure, and a write to an unread pipe blocks
-    /// under Wine (the supervisor's loop with it). Every other worker gets Ctrl+C when it can.
+    /// speak Node's protocol), but only node reads it for sure and runs pmx's preload, which
+    /// understands the stop message. Every other worker gets Ctrl+C when it can.
     /// </summary>
     static GracefulStop StopFor(string application, INodeChannel? channel, uint consoleFlags) =>
         channel is not null && Path.GetFileNameWithoutExtension(application).Equals("node", StringComparison.OrdinalIgnoreCase) ? GracefulStop.NodeMessage
