@@ -30,7 +30,7 @@ namespace Pmx.Processes;
 /// does when Stop is NotSupported.
 /// </remarks>
 [SupportedOSPlatform("windows")]
-internal sealed class WindowsConsoleStop : IDisposable
+internal sealed class WindowsConsoleStop
 {
     static readonly TimeSpan AttachDeadline = TimeSpan.FromSeconds(10);
     /// <summary>How long Stop (on the supervisor's loop) waits for GenerateConsoleCtrlEvent's answer.</summary>
@@ -51,9 +51,10 @@ internal sealed class WindowsConsoleStop : IDisposable
 
     /// <summary>
     /// True when a worker started now shares pmx's console and can be sent Ctrl+C; waits (on the
-    /// spawning thread, never the supervisor's loop) for the console the first time.
+    /// spawning thread, never the supervisor's loop) for the console the first time, and not at all
+    /// once making it has hung.
     /// </summary>
-    public bool IsUsable => _settled.Wait(AttachDeadline) && _isAttached && !IsWedged;
+    public bool IsUsable => !IsWedged && _settled.Wait(AttachDeadline) && _isAttached && !IsWedged;
 
     /// <summary>Flags that put a worker on pmx's console in a group of its own, or else on no console at all.</summary>
     public uint WorkerCreationFlags() => IsUsable ? Kernel32.CREATE_NEW_PROCESS_GROUP : Kernel32.CREATE_NO_WINDOW;
@@ -63,8 +64,7 @@ internal sealed class WindowsConsoleStop : IDisposable
     {
         if (!_isAttached || IsWedged) return SignalOutcome.NotSupported;
         var sent = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        try { _calls.Add(() => sent.TrySetResult(Kernel32.GenerateConsoleCtrlEvent(Kernel32.CTRL_C_EVENT, (uint)pid))); }
-        catch (InvalidOperationException) { return SignalOutcome.NotSupported; } // disposed: pmx is exiting
+        _calls.Add(() => sent.TrySetResult(Kernel32.GenerateConsoleCtrlEvent(Kernel32.CTRL_C_EVENT, (uint)pid)));
         // Not answered in time: the call may still land; if it never does, kill_timeout ends the worker.
         if (!sent.Task.Wait(ReplyDeadline)) return SignalOutcome.NotSupported;
         return sent.Task.Result ? SignalOutcome.Delivered : SignalOutcome.NotPermitted;
@@ -106,6 +106,7 @@ internal sealed class WindowsConsoleStop : IDisposable
         Array.Exists([Kernel32.STD_INPUT_HANDLE, Kernel32.STD_OUTPUT_HANDLE, Kernel32.STD_ERROR_HANDLE],
             which => Kernel32.GetConsoleMode(Kernel32.GetStdHandle(which), out _));
 
+    /// <summary>The console thread, for the daemon's life (a background thread: it never holds up the exit).</summary>
     void Run()
     {
         foreach (var call in _calls.GetConsumingEnumerable())
@@ -115,6 +116,4 @@ internal sealed class WindowsConsoleStop : IDisposable
             Interlocked.Exchange(ref _callStarted, 0);
         }
     }
-
-    public void Dispose() => _calls.CompleteAdding();
 }
