@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the native pmx binary into artifacts/ and, on request, runs it or the tests.
 #   ./build.sh          publish artifacts/pmx (static linux-x64), artifacts/windows/pmx.exe and the samples
-#   ./build.sh windows  publish artifacts/windows/pmx.exe only (a win-x64 folder that runs under Wine)
+#   ./build.sh windows  publish artifacts/windows/pmx.exe and its test worker only (win-x64 folders that run under Wine)
 #   ./build.sh run      publish, then `pmx up -c ecosystem.toml.example`
 #   ./build.sh test     publish, then run every test (unit, end-to-end, and the Windows lane under Wine)
 #   ./build.sh release  write dist/: static linux-x64 and linux-arm64 binaries, .tar.gz, SHA256SUMS
@@ -129,6 +129,14 @@ build_test_fixtures() {
   cp artifacts/testworker.d/testworker artifacts/testworker.new && mv -f artifacts/testworker.new artifacts/testworker
 }
 
+# The Windows lane's fixture: the same test worker as a win-x64 folder, built like pmx.exe (a JIT
+# folder under Wine, DynamicCodeSupport=false for the same reason as build_windows).
+build_windows_test_fixtures() {
+  say "publishing artifacts/windows-testworker/testworker.exe (the Windows lane's fixture)"
+  RID=win-x64 publish tests/Pmx.TestWorker/Pmx.TestWorker.csproj artifacts/windows-testworker --self-contained \
+    -p:PublishAot=false -p:DynamicCodeSupport=false
+}
+
 # The empty-root test (EmptyRootTests) runs pmx next to a static busybox; it needs root to chroot,
 # so only root installs it.
 ensure_static_busybox() {
@@ -247,7 +255,7 @@ install_sample_dependencies() {
 
 case "${1:-build}" in
   build) build ;;
-  windows) build_windows ;;
+  windows) build_windows; build_windows_test_fixtures ;;
   run)
     build
     artifacts/pmx up -c ecosystem.toml.example
@@ -256,6 +264,7 @@ case "${1:-build}" in
   test)
     build
     build_test_fixtures
+    build_windows_test_fixtures
     ensure_static_busybox
     install_sample_dependencies
     check_windows_aot

@@ -57,7 +57,7 @@ sealed class Flags
         new("--line-size", "K", "pad each --lines/--stderr-lines line with dots to K bytes, newline included", (f, v) => f.LineSize = Int(v, 0, 16 * 1024 * 1024)),
         new("--stderr-lines", "N", "print 'line 1' .. 'line N' to stderr, after the stdout lines", (f, v) => f.StderrLines = Int(v, 0, int.MaxValue)),
         new("--grow-memory", "MB_PER_S", "allocate and touch MB_PER_S megabytes a second, forever; print rss every second", (f, v) => f.GrowMemoryMegabytesPerSecond = Positive(v)),
-        new("--spawn-orphan", "DUR", "run /bin/sh -c 'sleep DUR &' so the sleep outlives sh and is re-parented; print its pid", (f, v) => f.SpawnOrphan = Dur(v)),
+        new("--spawn-orphan", "DUR", "run /bin/sh -c 'sleep DUR &' so the sleep outlives sh and is re-parented (Windows: a copy of us that ignores INT, for DUR); print its pid", (f, v) => f.SpawnOrphan = Dur(v)),
         new("--report-signals", null, "print the SigBlk:, SigIgn: and SigCgt: lines of /proc/self/status at start-up (.NET itself ignores SIGPIPE: SigIgn bit 0x1000)", (f, _) => f.IsReportSignals = true),
         new("--print-env", "A,B", "print A=<value> (or A=<unset>) for each variable at start-up", (f, v) => f.PrintEnv.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries))),
         new("--write-file", "PATH", "append 'started pid=<pid>' and a newline to PATH at start-up", (f, v) => f.WriteFile = v),

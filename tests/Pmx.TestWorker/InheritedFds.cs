@@ -18,6 +18,8 @@ static class InheritedFds
 
     public static void MarkCloseOnExec(int pid)
     {
+        // Windows has no fd inheritance of this kind: pmx hands nothing over as fds there.
+        if (OperatingSystem.IsWindows()) return;
         if (HasListenFd(pid))
         {
             var count = int.Parse(Environment.GetEnvironmentVariable("LISTEN_FDS")!);

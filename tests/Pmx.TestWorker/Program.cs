@@ -16,6 +16,7 @@ if (flags.IsHelp)
 }
 
 var output = new Output();
+if (OperatingSystem.IsWindows() && !Interop.AcceptCtrlC()) output.Note("cannot re-enable Ctrl+C (SetConsoleCtrlHandler); pmx's graceful stop will not reach us");
 // Handlers go in before the start line: a test may signal the moment it reads that line.
 using var signals = new StopSignals(output, flags.IgnoredSignals);
 output.Line("started");

@@ -137,8 +137,8 @@ internal sealed class DaemonHost
             Log = message => log.LogWarning("{Message}", message),
         });
         WritePidFile();
-        // Windows: no /proc to sample (cpu/memory stay empty in `pmx list` there for now).
-        using var sampler = OperatingSystem.IsLinux() ? StartSampler(loop, supervisor) : null;
+        using var sampler = OperatingSystem.IsLinux() ? StartSampler(loop, supervisor)
+            : OperatingSystem.IsWindows() ? StartWindowsSampler(loop, supervisor) : null;
         // On Windows .NET maps console control events onto these: CTRL_C is SIGINT, CTRL_SHUTDOWN
         // SIGTERM, CTRL_CLOSE SIGHUP. A foreground pmx stops on Ctrl+C; the detached daemon has no
         // console and stops on the control pipe's 'kill' (or 'down') request.
@@ -231,6 +231,20 @@ internal sealed class DaemonHost
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     static Timer StartSampler(SupervisorLoop loop, Supervisor.AppSupervisor supervisor) =>
         new(_ => loop.Post(() => supervisor.SampleResources(ReadStats, ProcessStats.RssByProcessGroup)), null, SampleInterval, SampleInterval);
+
+    /// <summary>
+    /// A Job Object reports no current memory of its tree, so a worker's own working set stands
+    /// for its group's (max_memory_restart): collected while its CPU is read, just before the check.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    static Timer StartWindowsSampler(SupervisorLoop loop, Supervisor.AppSupervisor supervisor) =>
+        new(_ => loop.Post(() =>
+        {
+            var workingSets = new Dictionary<int, long>();
+            supervisor.SampleResources(
+                pid => WindowsProcessStats.TryRead(pid) is { } s ? (s.Cpu, workingSets[pid] = s.WorkingSetBytes) : null,
+                () => workingSets);
+        }), null, SampleInterval, SampleInterval);
 
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     static (TimeSpan Cpu, long Rss)? ReadStats(int pid) =>

@@ -114,7 +114,8 @@ internal sealed class LogFile(string path) : LogTarget
         try
         {
             // With O_APPEND, Linux pwrite(2) appends whatever the offset says (see its BUGS section).
-            RandomAccess.Write(_stream.SafeFileHandle, bytes, fileOffset: 0);
+            // Windows has no O_APPEND for it: the offset is the end, as this writer knows it.
+            RandomAccess.Write(_stream.SafeFileHandle, bytes, fileOffset: OperatingSystem.IsWindows() ? _sizeBytes : 0);
             _sizeBytes += bytes.Length;
             return true;
         }

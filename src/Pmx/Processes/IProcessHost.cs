@@ -13,7 +13,8 @@ public interface IProcessHost
 
     /// <summary>
     /// Asks the worker to stop: on Linux <paramref name="killSignal"/> to its process group; on
-    /// Windows a stop message on its Node channel naming that signal (NotSupported without one).
+    /// Windows a stop message naming that signal on node's Node channel, Ctrl+C on pmx's console for
+    /// other workers (NotSupported when neither reaches it).
     /// NoSuchProcess, doing nothing, once the worker's exit has been reported.
     /// </summary>
     SignalOutcome Stop(int pid, int killSignal);

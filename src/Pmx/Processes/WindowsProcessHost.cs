@@ -15,9 +15,10 @@ namespace Pmx.Processes;
 /// </summary>
 /// <remarks>
 /// Overview
-/// There are no signals: a graceful stop is a NODE_PMX_STOP message on the worker's Node channel,
-/// which pmx's preload turns into the app's own handler for kill_signal; a worker without a channel
-/// has no graceful stop (NotSupported), so the supervisor kills it after kill_timeout. Kill is
+/// There are no signals: a graceful stop of node is a NODE_PMX_STOP message on its Node channel,
+/// which pmx's preload turns into the app's own handler for kill_signal; any other worker gets
+/// Ctrl+C on the console it shares with pmx (WindowsConsoleStop), which the app must have opted
+/// into; without either the supervisor kills it after kill_timeout. Kill is
 /// TerminateJobObject. The exit is a wait on the process handle; before it is reported, what is
 /// left in the job is terminated and the job closed, so a later Kill is NoSuchProcess, as on Linux.
 /// pmx holds the process handle until then, so the pid cannot be reused under a live entry.
@@ -32,10 +33,23 @@ internal sealed class WindowsProcessHost : IProcessHost
 
     readonly Lock _gate = new();
     readonly Dictionary<int, Entry> _workers = [];
+    readonly WindowsConsoleStop _console = new();
     Action<int, ExitStatus>? _onExit;
 
-    sealed class Entry(SafeWaitHandle process, SafeFileHandle job, INodeChannel? channel)
+    /// <summary>How a worker is asked to stop, decided when it starts.</summary>
+    enum GracefulStop
     {
+        /// <summary>NODE_PMX_STOP on its Node channel: only node runs pmx's preload, which understands it.</summary>
+        NodeMessage,
+        /// <summary>Ctrl+C: it was created on pmx's console in a process group of its own.</summary>
+        CtrlC,
+        /// <summary>Nothing reaches it: killed after kill_timeout.</summary>
+        None,
+    }
+
+    sealed class Entry(SafeWaitHandle process, SafeFileHandle job, INodeChannel? channel, GracefulStop stop)
+    {
+        public GracefulStop Stop { get; } = stop;
         public SafeWaitHandle Process { get; } = process;
         public SafeFileHandle Job { get; } = job;
         public INodeChannel? Channel { get; } = channel;
@@ -58,6 +72,8 @@ internal sealed class WindowsProcessHost : IProcessHost
         NamedPipeServerStream? ipcDaemon = null;
         NamedPipeClientStream? ipcWorker = null;
         var succeeded = false;
+        // Outside the gate: the first spawn may wait for pmx's console.
+        var consoleFlags = _console.WorkerCreationFlags();
         try
         {
             lock (_gate)
@@ -79,9 +95,9 @@ internal sealed class WindowsProcessHost : IProcessHost
                 }
                 var environment = WindowsCommandLine.EnvironmentBlock(Environment(request, fds.Count - 1));
                 var (pid, process) = CreateSuspendedInJob(program, application, commandLine, environment, request.WorkingDirectory,
-                    CrtFdBlock.Build(fds), stdin, outWrite, errWrite, out var job);
+                    CrtFdBlock.Build(fds), consoleFlags, stdin, outWrite, errWrite, out var job);
                 INodeChannel? channel = ipcDaemon is null ? null : WindowsNodeChannel.For(ipcDaemon, pid);
-                var entry = new Entry(process, job, channel);
+                var entry = new Entry(process, job, channel, StopFor(application, channel, consoleFlags));
                 _workers[pid] = entry;
                 Watch(pid, entry);
                 succeeded = true;
@@ -106,15 +122,26 @@ internal sealed class WindowsProcessHost : IProcessHost
 
     public SignalOutcome Stop(int pid, int killSignal)
     {
-        INodeChannel? channel;
+        Entry? entry;
         lock (_gate)
+            if (!_workers.TryGetValue(pid, out entry)) return SignalOutcome.NoSuchProcess;
+        return entry.Stop switch
         {
-            if (!_workers.TryGetValue(pid, out var entry)) return SignalOutcome.NoSuchProcess;
-            channel = entry.Channel;
-        }
-        if (channel is null) return SignalOutcome.NotSupported;
-        return channel.Send(NodeStopMessage.For(killSignal)) ? SignalOutcome.Delivered : SignalOutcome.NotSupported;
+            GracefulStop.NodeMessage => entry.Channel!.Send(NodeStopMessage.For(killSignal)) ? SignalOutcome.Delivered : SignalOutcome.NotSupported,
+            GracefulStop.CtrlC => _console.SendCtrlC(pid),
+            _ => SignalOutcome.NotSupported,
+        };
     }
+
+    /// <summary>
+    /// A channel nobody reads is no way to stop a worker: every worker gets one (any program may
+    /// speak Node's protocol), but only node reads it for sure and runs pmx's preload, which
+    /// understands the stop message. Every other worker gets Ctrl+C when it can.
+    /// </summary>
+    static GracefulStop StopFor(string application, INodeChannel? channel, uint consoleFlags) =>
+        channel is not null && Path.GetFileNameWithoutExtension(application).Equals("node", StringComparison.OrdinalIgnoreCase) ? GracefulStop.NodeMessage
+        : consoleFlags == Kernel32.CREATE_NEW_PROCESS_GROUP ? GracefulStop.CtrlC
+        : GracefulStop.None;
 
     public SignalOutcome Kill(int pid)
     {
@@ -171,7 +198,7 @@ internal sealed class WindowsProcessHost : IProcessHost
     }
 
     unsafe (int Pid, SafeWaitHandle Process) CreateSuspendedInJob(string program, string application, string commandLine, string environment,
-        string cwd, byte[] crtBlock, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr, out SafeFileHandle job)
+        string cwd, byte[] crtBlock, uint consoleFlags, SafeFileHandle stdin, SafeFileHandle stdout, SafeFileHandle stderr, out SafeFileHandle job)
     {
         var info = new Kernel32.ProcessInformation();
         var line = (commandLine + "\0").ToCharArray(); // CreateProcessW may write into the command line
@@ -189,7 +216,7 @@ internal sealed class WindowsProcessHost : IProcessHost
                 StdError = stderr.DangerousGetHandle(),
             };
             if (!Kernel32.CreateProcess(app, cmd, 0, 0, inheritHandles: true,
-                    Kernel32.CREATE_SUSPENDED | Kernel32.CREATE_UNICODE_ENVIRONMENT | Kernel32.CREATE_NO_WINDOW, env, dir, &startup, &info))
+                    Kernel32.CREATE_SUSPENDED | Kernel32.CREATE_UNICODE_ENVIRONMENT | consoleFlags, env, dir, &startup, &info))
                 throw Failed(program, $"cannot start '{program}' ({application}) in '{cwd}'");
         }
         using var thread = new SafeWaitHandle(info.Thread, ownsHandle: true);

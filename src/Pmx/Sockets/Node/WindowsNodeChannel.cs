@@ -15,6 +15,8 @@ namespace Pmx.Sockets.Node;
 [SupportedOSPlatform("windows")]
 internal sealed class WindowsNodeChannel : INodeChannel
 {
+    const int ChannelBufferBytes = 64 * 1024;
+
     readonly NamedPipeServerStream _pipe;
     readonly int _workerPid;
     readonly Lock _writes = new();
@@ -37,7 +39,11 @@ internal sealed class WindowsNodeChannel : INodeChannel
     public static (NamedPipeServerStream Daemon, NamedPipeClientStream Worker) CreatePipePair()
     {
         var name = $"pmx-node-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        var server = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+        // A buffer of its own: with none (the default), a write under Wine waits until the worker
+        // reads, and a worker busy in a loop (or not reading at all) would hold the supervisor's
+        // loop in Stop past kill_timeout, for good. pmx's messages to a worker are a few small lines.
+        var server = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous,
+            ChannelBufferBytes, ChannelBufferBytes);
         try
         {
             var client = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous,
