@@ -134,6 +134,7 @@ internal sealed class DaemonHost
         WritePidFile();
         // Windows: no /proc to sample (cpu/memory stay empty in `pmx list` there for now).
         using var sampler = OperatingSystem.IsLinux() ? StartSampler(loop, supervisor) : null;
+        using var trimmer = HeapTrimmer.Start(SampleInterval);
         // On Windows .NET maps console control events onto these: CTRL_C is SIGINT, CTRL_SHUTDOWN
         // SIGTERM, CTRL_CLOSE SIGHUP. A foreground pmx stops on Ctrl+C; the detached daemon has no
         // console and stops on the control pipe's 'kill' (or 'down') request.
