@@ -36,7 +36,7 @@ internal sealed class DaemonHost
     public static int RunDetached()
     {
         var home = PmxHome.FromEnvironment();
-        // Before anything logs (the console logger captures Console.Out when it is created).
+        // Before anything logs (the daemon's logger captures Console.Out when it is created).
         DaemonLogWriter.Install(home.DaemonLogPath);
         // On Linux the runtime's own crash report goes to fd 2, daemon.log; the Windows daemon has no stderr.
         if (OperatingSystem.IsWindows())
@@ -94,12 +94,7 @@ internal sealed class DaemonHost
                 break;
         }
 
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss.fff ";
-        }).AddFilter(_ => true));
-        var log = loggerFactory.CreateLogger("pmx");
+        var log = new DaemonLogger("pmx", Console.Out);
         using var loop = new SupervisorLoop();
         // Disposed in reverse: the pump delivers the pipes' last lines before the writer flushes and closes.
         using var logs = _foreground ? new LogRouter(_home, foreground: Console.OpenStandardOutput()) : new LogRouter(_home);
