@@ -18,7 +18,9 @@ internal sealed class QueuedResponder : IControlResponder
     public QueuedResponder(Stream stream)
     {
         _stream = stream;
-        Pumped = Task.Run(PumpAsync);
+        // Started here, not on the pool: it runs until it waits on the empty queue, so the first
+        // event already finds it waiting and is written on the thread that queues it.
+        Pumped = PumpAsync();
     }
 
     /// <summary>True once the result is queued; nothing may follow it.</summary>
