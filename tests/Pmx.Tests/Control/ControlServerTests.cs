@@ -53,6 +53,26 @@ public class ControlServerTests
         await Assert.That(received.EnvName).IsEqualTo("production");
     }
 
+    /// <summary>The daemon reads a request a few KB at a time; `pmx up` sends the whole environment.</summary>
+    [Test, Timeout(10_000)]
+    public async Task ARequestLongerThanOneReadArrivesWhole(CancellationToken ct)
+    {
+        using var folder = new TempSocketFolder();
+        ControlRequest? received = null;
+        await using var server = ControlServer.Start(folder.SocketPath, async (request, responder, _) =>
+        {
+            received = request;
+            await responder.Result(ExitCodes.Ok);
+        });
+
+        var big = string.Concat(Enumerable.Range(0, 20_000).Select(i => (char)('a' + i % 26)));
+        var sent = new ControlRequest { Command = "up", Environment = new Dictionary<string, string> { ["BIG"] = big, ["PATH"] = "/bin" } };
+        await ControlClient.SendAsync(folder.SocketPath, sent, _ => { }, ct);
+
+        await Assert.That(received!.Environment!["BIG"]).IsEqualTo(big);
+        await Assert.That(received.Environment["PATH"]).IsEqualTo("/bin");
+    }
+
     [Test, Timeout(10_000)]
     public async Task TheSocketFileIsReadableAndWritableByItsOwnerOnly(CancellationToken ct)
     {
