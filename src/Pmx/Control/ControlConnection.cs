@@ -13,6 +13,8 @@ internal sealed class ControlConnection(
     ControlServerOptions options,
     CancellationToken stopping)
 {
+    const int RequestBufferBytes = 4096;
+
     public async Task ServeAsync()
     {
         await using var stream = connection;
@@ -42,7 +44,10 @@ internal sealed class ControlConnection(
             deadline.CancelAfter(options.RequestReadTimeout);
             try
             {
-                line = await new JsonLineReader(stream, ControlProtocol.MaxLineBytes).ReadLineAsync(deadline.Token).ConfigureAwait(false);
+                // A request is one short line (longer ones still arrive whole): the reader's default
+                // 64 KB buffer was most of what the daemon allocated per `pmx list`, and what made
+                // its heap grow by megabytes over a few hundred lists until a gen0 GC.
+                line = await new JsonLineReader(stream, ControlProtocol.MaxLineBytes, bufferBytes: RequestBufferBytes).ReadLineAsync(deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
             {

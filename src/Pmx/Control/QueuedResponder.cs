@@ -8,14 +8,19 @@ namespace Pmx.Control;
 /// </summary>
 internal sealed class QueuedResponder : IControlResponder
 {
-    readonly Channel<ControlEvent> _events = Channel.CreateUnbounded<ControlEvent>(new UnboundedChannelOptions { SingleReader = true });
+    // Synchronous continuations: the pump writes an event on the thread that queued it while the
+    // CLI's socket has room (it never blocks: a full socket makes the write async), so an answer
+    // handed over on the supervisor loop reaches the CLI without first waking a thread-pool thread.
+    readonly Channel<ControlEvent> _events = Channel.CreateUnbounded<ControlEvent>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     readonly Stream _stream;
     int _hasResult;
 
     public QueuedResponder(Stream stream)
     {
         _stream = stream;
-        Pumped = Task.Run(PumpAsync);
+        // Started here, not on the pool: it runs until it waits on the empty queue, so the first
+        // event already finds it waiting and is written on the thread that queues it.
+        Pumped = PumpAsync();
     }
 
     /// <summary>True once the result is queued; nothing may follow it.</summary>

@@ -139,6 +139,7 @@ internal sealed class DaemonHost
         WritePidFile();
         using var sampler = OperatingSystem.IsLinux() ? StartSampler(loop, supervisor)
             : OperatingSystem.IsWindows() ? StartWindowsSampler(loop, supervisor) : null;
+        using var trimmer = HeapTrimmer.Start(SampleInterval);
         // On Windows .NET maps console control events onto these: CTRL_C is SIGINT, CTRL_SHUTDOWN
         // SIGTERM, CTRL_CLOSE SIGHUP. A foreground pmx stops on Ctrl+C; the detached daemon has no
         // console and stops on the control pipe's 'kill' (or 'down') request.

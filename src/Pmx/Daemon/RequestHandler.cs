@@ -20,8 +20,10 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
         switch (request.Command)
         {
             case "list":
-                var rows = await loop.InvokeAsync(() => Task.FromResult(supervisor.List(request.Target)));
-                await responder.Result(ExitCodes.Ok, $"daemon: pmx {BuildInfo.Version}, pid {Environment.ProcessId}", processes: rows);
+                // Answered on the loop: the responder writes it there (QueuedResponder), so `pmx list`
+                // waits for one thread hop (to the loop), not three (and back, and to the pump).
+                await loop.InvokeAsync(() => responder.Result(ExitCodes.Ok, $"daemon: pmx {BuildInfo.Version}, pid {Environment.ProcessId}",
+                    processes: supervisor.List(request.Target)).AsTask());
                 return;
             case "describe":
                 var details = await loop.InvokeAsync(() => Task.FromResult(supervisor.Describe(target,

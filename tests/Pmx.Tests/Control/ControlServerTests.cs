@@ -33,8 +33,8 @@ public class ControlServerTests
         await Assert.That(result.DaemonPmxVersion).IsEqualTo(BuildInfo.Version);
     }
 
-    [Test, Timeout(10_000)]
-    public async Task TheHandlerReceivesTheRequestAsSent(CancellationToken ct)
+    /// <summary>The request a server that answers Ok received from <paramref name="sent"/>.</summary>
+    static async Task<ControlRequest> Received(ControlRequest sent, CancellationToken ct)
     {
         using var folder = new TempSocketFolder();
         ControlRequest? received = null;
@@ -43,14 +43,31 @@ public class ControlServerTests
             received = request;
             await responder.Result(ExitCodes.Ok);
         });
-
-        var sent = new ControlRequest { Command = "scale", Target = "web", Args = ["+2"], EnvName = "production" };
         await ControlClient.SendAsync(folder.SocketPath, sent, _ => { }, ct);
+        return received!;
+    }
 
-        await Assert.That(received!.Command).IsEqualTo("scale");
+    [Test, Timeout(10_000)]
+    public async Task TheHandlerReceivesTheRequestAsSent(CancellationToken ct)
+    {
+        var received = await Received(new ControlRequest { Command = "scale", Target = "web", Args = ["+2"], EnvName = "production" }, ct);
+
+        await Assert.That(received.Command).IsEqualTo("scale");
         await Assert.That(received.Target).IsEqualTo("web");
         await Assert.That(received.Args).IsEquivalentTo(["+2"], CollectionOrdering.Matching);
         await Assert.That(received.EnvName).IsEqualTo("production");
+    }
+
+    /// <summary>The daemon reads a request a few KB at a time; `pmx up` sends the whole environment.</summary>
+    [Test, Timeout(10_000)]
+    public async Task ARequestLongerThanOneReadArrivesWhole(CancellationToken ct)
+    {
+        var big = string.Concat(Enumerable.Range(0, 20_000).Select(i => (char)('a' + i % 26)));
+
+        var received = await Received(new ControlRequest { Command = "up", Environment = new Dictionary<string, string> { ["BIG"] = big, ["PATH"] = "/bin" } }, ct);
+
+        await Assert.That(received.Environment!["BIG"]).IsEqualTo(big);
+        await Assert.That(received.Environment["PATH"]).IsEqualTo("/bin");
     }
 
     [Test, Timeout(10_000)]
