@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using Pmx.Interop;
+using Pmx.Sockets.Handoff;
 using Pmx.Sockets.Node;
 
 namespace Pmx.Processes;
@@ -34,8 +35,9 @@ internal sealed class WindowsProcessHost : IProcessHost
     readonly Dictionary<int, Entry> _workers = [];
     Action<int, ExitStatus>? _onExit;
 
-    sealed class Entry(SafeWaitHandle process, SafeFileHandle job, INodeChannel? channel)
+    sealed class Entry(SafeWaitHandle process, SafeFileHandle job, INodeChannel? channel, WorkerHandoffPipe? handoff)
     {
+        public WorkerHandoffPipe? Handoff { get; } = handoff;
         public SafeWaitHandle Process { get; } = process;
         public SafeFileHandle Job { get; } = job;
         public INodeChannel? Channel { get; } = channel;
@@ -47,8 +49,6 @@ internal sealed class WindowsProcessHost : IProcessHost
     {
         if (request.Argv.Count == 0) throw new ArgumentException("Argv is empty: it needs at least the program", nameof(request));
         var program = request.Argv[0];
-        if (request.ListenSockets.Count > 0)
-            throw new SpawnException(program, $"cannot start '{program}': on Windows pmx hands a listening socket only to Node workers, through their IPC channel; run this app in fork mode and let it bind its own port");
         if (!Directory.Exists(request.WorkingDirectory))
             throw new SpawnException(program, $"cannot start '{program}': cwd '{request.WorkingDirectory}' does not exist");
         var resolved = WindowsProgramResolver.Resolve(program, request.WorkingDirectory, request.Environment);
@@ -57,6 +57,8 @@ internal sealed class WindowsProcessHost : IProcessHost
         SafeFileHandle? outRead = null, outWrite = null, errRead = null, errWrite = null, stdin = null;
         NamedPipeServerStream? ipcDaemon = null;
         NamedPipeClientStream? ipcWorker = null;
+        // No fd 3 on Windows: a listening socket goes over the worker's hand-off pipe (Pmx.Hosting takes it there).
+        var handoff = request.ListenSockets.Count > 0 ? WorkerHandoffPipe.Create(request.ListenSockets[0]) : null;
         var succeeded = false;
         try
         {
@@ -77,15 +79,16 @@ internal sealed class WindowsProcessHost : IProcessHost
                     (ipcDaemon, ipcWorker) = WindowsNodeChannel.CreatePipePair();
                     fds.Add((ipcWorker.SafePipeHandle.DangerousGetHandle(), CrtFdBlock.Open | CrtFdBlock.Pipe));
                 }
-                var environment = WindowsCommandLine.EnvironmentBlock(Environment(request, fds.Count - 1));
+                var environment = WindowsCommandLine.EnvironmentBlock(Environment(request, fds.Count - 1, handoff?.Name));
                 var (pid, process) = CreateSuspendedInJob(program, application, commandLine, environment, request.WorkingDirectory,
                     CrtFdBlock.Build(fds), stdin, outWrite, errWrite, out var job);
                 INodeChannel? channel = ipcDaemon is null ? null : WindowsNodeChannel.For(ipcDaemon, pid);
-                var entry = new Entry(process, job, channel);
+                var entry = new Entry(process, job, channel, handoff);
                 _workers[pid] = entry;
+                handoff?.Begin(pid);
                 Watch(pid, entry);
                 succeeded = true;
-                return new SpawnedProcess(pid, outRead, errRead, channel);
+                return new SpawnedProcess(pid, outRead, errRead, channel) { Handoff = handoff };
             }
         }
         finally
@@ -100,6 +103,7 @@ internal sealed class WindowsProcessHost : IProcessHost
                 outRead?.Dispose();
                 errRead?.Dispose();
                 ipcDaemon?.Dispose();
+                handoff?.Dispose();
             }
         }
     }
@@ -107,11 +111,14 @@ internal sealed class WindowsProcessHost : IProcessHost
     public SignalOutcome Stop(int pid, int killSignal)
     {
         INodeChannel? channel;
+        WorkerHandoffPipe? handoff;
         lock (_gate)
         {
             if (!_workers.TryGetValue(pid, out var entry)) return SignalOutcome.NoSuchProcess;
-            channel = entry.Channel;
+            (channel, handoff) = (entry.Channel, entry.Handoff);
         }
+        // An app that took its socket over the hand-off pipe listens there; its Node channel may have no reader at all.
+        if (handoff?.SendStop() == true) return SignalOutcome.Delivered;
         if (channel is null) return SignalOutcome.NotSupported;
         return channel.Send(NodeStopMessage.For(killSignal)) ? SignalOutcome.Delivered : SignalOutcome.NotSupported;
     }
@@ -208,11 +215,13 @@ internal sealed class WindowsProcessHost : IProcessHost
     }
 
     /// <summary>The request's environment with the fd-passing variables made true (see LinuxProcessHost).</summary>
-    static Dictionary<string, string> Environment(SpawnRequest request, int channelFd)
+    static Dictionary<string, string> Environment(SpawnRequest request, int channelFd, string? handoffPipe)
     {
         var env = new Dictionary<string, string>(request.Environment, StringComparer.OrdinalIgnoreCase);
         foreach (var name in (string[])["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", "SYSTEMD_EXEC_PID", "NOTIFY_SOCKET"])
             env.Remove(name);
+        if (handoffPipe is null) env.Remove(HandoffWire.PipeVariable);
+        else env[HandoffWire.PipeVariable] = handoffPipe;
         if (request.NodeIpcChannel)
         {
             env["NODE_CHANNEL_FD"] = channelFd.ToString(System.Globalization.CultureInfo.InvariantCulture);
