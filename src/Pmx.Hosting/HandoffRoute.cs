@@ -1,8 +1,10 @@
 using System.Runtime.Versioning;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Pmx.Hosting;
 
@@ -22,8 +24,11 @@ static class HandoffRoute
         var pipe = HandoffPipe.Connect(pipeName, ConnectWait);
         builder.Services.AddSingleton(pipe);
         // After the app's ConfigureKestrel callbacks, so its endpoint defaults apply to this endpoint.
-        // Kestrel wraps the handle without owning it; the pipe's Socket keeps it open.
         builder.Services.PostConfigure<KestrelServerOptions>(kestrel => kestrel.ListenHandle((ulong)pipe.Listener.Handle));
+        // Registered after Kestrel's socket transport, so Kestrel asks it first (it tries the last
+        // registered first); it takes only that handle's endpoint (see PolledAcceptListener for why).
+        builder.Services.AddSingleton<IConnectionListenerFactory>(services =>
+            new HandoffListenerFactory(pipe, services.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IHostedService>(services =>
             new HandoffLifetime(pipe, services.GetRequiredService<IHostApplicationLifetime>()));
     }
