@@ -117,8 +117,9 @@ internal sealed class WindowsProcessHost : IProcessHost
             if (!_workers.TryGetValue(pid, out var entry)) return SignalOutcome.NoSuchProcess;
             (channel, handoff) = (entry.Channel, entry.Handoff);
         }
-        // An app that took its socket over the hand-off pipe listens there; its Node channel may have no reader at all.
-        if (handoff?.SendStop() == true) return SignalOutcome.Delivered;
+        // A worker given a hand-off pipe is no Node app (ListenSocketFor): its Node channel may have no
+        // reader, and a write there would wait for one. One that never took the pipe gets killed after kill_timeout.
+        if (handoff is not null) return handoff.SendStop() ? SignalOutcome.Delivered : SignalOutcome.NotSupported;
         if (channel is null) return SignalOutcome.NotSupported;
         return channel.Send(NodeStopMessage.For(killSignal)) ? SignalOutcome.Delivered : SignalOutcome.NotSupported;
     }
