@@ -22,7 +22,6 @@ static class HandoffRoute
         // Connected now, not at start: a pipe that cannot be opened should fail the app's start
         // with the reason, before anything listens.
         var pipe = HandoffPipe.Connect(pipeName, ConnectWait);
-        builder.Services.AddSingleton(pipe);
         // After the app's ConfigureKestrel callbacks, so its endpoint defaults apply to this endpoint.
         builder.Services.PostConfigure<KestrelServerOptions>(kestrel => kestrel.ListenHandle((ulong)pipe.Listener.Handle));
         // Registered after Kestrel's socket transport, so Kestrel asks it first (it tries the last

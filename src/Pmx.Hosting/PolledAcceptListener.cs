@@ -37,7 +37,8 @@ sealed class PolledAcceptListener : IConnectionListener
     public PolledAcceptListener(Socket listener, EndPoint endpoint, SocketConnectionContextFactory connections)
     {
         _listener = listener;
-        EndPoint = endpoint;
+        // The address, not the handle: what Kestrel logs as "Now listening on".
+        EndPoint = listener.LocalEndPoint ?? endpoint;
         _connections = connections;
         // Shared by every copy of the socket; only workers accept on it, all of them this way.
         _listener.Blocking = false;
