@@ -110,6 +110,46 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
         await Poll.Until(() => prefix.Processes("stranger.exe").Count == 0, OnlineDeadline, "no stranger.exe left", ct);
     }
 
+    /// <summary>
+    /// Fork mode: no hand-off pipe, the sample binds PORT itself (UsePmx is a no-op). Its stop must
+    /// not hang the daemon on a write to a Node channel nobody reads: it is killed after kill_timeout.
+    /// </summary>
+    [Test, Timeout(300_000)]
+    public async Task TheSampleInForkModeBindsItsOwnPortAndIsStillStopped(CancellationToken ct)
+    {
+        if (prefix.Unavailable is { } why) Skip.Test(why);
+        if (!File.Exists(Sample)) throw new InvalidOperationException($"{Sample} is missing: run ./build.sh windows first");
+        await using var home = new WineHome(prefix);
+        var port = FreePort();
+        var config = Path.Combine(home.Path, "ecosystem.toml");
+        File.WriteAllText(config, $"""
+            [[apps]]
+            name = "web"
+            script = '{WinePmx.WindowsPath(Sample)}'
+            interpreter = "none"
+            kill_timeout = 2000
+
+            [apps.env]
+            PORT = "{port}"
+            """);
+        Task<RunResult> Pmx(params string[] args) => WinePmx.Run(prefix, home.Path, args, ct);
+
+        var up = await Pmx("up", "-c", WinePmx.WindowsPath(config));
+        await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stderr + home.DaemonLog);
+        await Poll.Until(async () =>
+        {
+            try { return (await LoadClient.Get(port)).Status == 200; }
+            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException) { return false; }
+        }, OnlineDeadline, "the sample answering on its own port", ct);
+
+        var stop = await Pmx("stop", "web");
+        await Assert.That(stop.ExitCode).IsEqualTo(0).Because(stop.Stderr + home.DaemonLog);
+        await Assert.That(await Online(Pmx)).IsEqualTo(0);
+        var down = await Pmx("down");
+        await Assert.That(down.ExitCode).IsEqualTo(0).Because(down.Stderr);
+        await Poll.Until(() => prefix.Processes("dotnet-web.exe").Count == 0, OnlineDeadline, "no dotnet-web.exe left", ct);
+    }
+
     static string WriteConfig(string home, int port, int instances)
     {
         var path = Path.Combine(home, "ecosystem.toml");

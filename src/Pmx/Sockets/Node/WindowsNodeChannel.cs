@@ -15,6 +15,8 @@ namespace Pmx.Sockets.Node;
 [SupportedOSPlatform("windows")]
 internal sealed class WindowsNodeChannel : INodeChannel
 {
+    const int PipeBufferSize = 64 * 1024;
+
     readonly NamedPipeServerStream _pipe;
     readonly int _workerPid;
     readonly Lock _writes = new();
@@ -37,7 +39,9 @@ internal sealed class WindowsNodeChannel : INodeChannel
     public static (NamedPipeServerStream Daemon, NamedPipeClientStream Worker) CreatePipePair()
     {
         var name = $"pmx-node-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        var server = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous);
+        // With buffers, a message is written without waiting for a reader: a worker that is no Node
+        // app never reads fd 3, and its stop message would otherwise block the supervisor's loop for good.
+        var server = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte, PipeOptions.Asynchronous, PipeBufferSize, PipeBufferSize);
         try
         {
             var client = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous,
