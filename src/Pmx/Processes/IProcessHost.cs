@@ -13,7 +13,8 @@ public interface IProcessHost
 
     /// <summary>
     /// Asks the worker to stop: on Linux <paramref name="killSignal"/> to its process group; on
-    /// Windows a stop message on its Node channel naming that signal (NotSupported without one).
+    /// Windows STOP on its hand-off pipe (Pmx.Hosting apps), else a stop message on its Node channel
+    /// naming that signal (NotSupported without either).
     /// NoSuchProcess, doing nothing, once the worker's exit has been reported.
     /// </summary>
     SignalOutcome Stop(int pid, int killSignal);
