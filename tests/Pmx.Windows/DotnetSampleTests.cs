@@ -71,8 +71,8 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
 
     /// <summary>
     /// An app that cannot take the socket (here node.exe under another name, so pmx's Node route does
-    /// not apply, running a script that never opens the pipe): it runs, its status says what it lacks,
-    /// and its stop ends in a kill after kill_timeout instead of hanging the daemon.
+    /// not apply, running a script that never opens the pipe): it never gets ready, `up` and its
+    /// status say what it lacks, and its stop ends in a kill after kill_timeout instead of hanging the daemon.
     /// </summary>
     [Test, Timeout(300_000)]
     public async Task AClusterWorkerThatNeverTakesItsSocketSaysItNeedsPmxHostingAndIsStillStopped(CancellationToken ct)
@@ -95,12 +95,16 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
             exec_mode = "cluster"
             port = {FreePort()}
             host = "127.0.0.1"
+            wait_ready = true
+            listen_timeout = 3000
             kill_timeout = 2000
             """);
         Task<RunResult> Pmx(params string[] args) => WinePmx.Run(prefix, home.Path, args, ct);
 
+        // Never ready: up fails, and says why.
         var up = await Pmx("up", "-c", WinePmx.WindowsPath(config));
-        await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stderr + home.DaemonLog);
+        await Assert.That(up.ExitCode).IsNotEqualTo(0);
+        await Assert.That(up.Stderr).Contains("Pmx.Hosting").Because(up.Stderr + home.DaemonLog);
         var describe = await Pmx("describe", "stranger");
         await Assert.That(describe.Stdout).Contains("Pmx.Hosting").Because(describe.Stdout + home.DaemonLog);
         await Assert.That(describe.Stdout).Contains("exec_mode = \"fork\"");

@@ -182,7 +182,7 @@ internal sealed partial class AppSupervisor
                 return;
             }
             _log.LogWarning("{Worker} pid {Pid} sent no ready signal within {Timeout} (listen_timeout){Status}; stopping it",
-                worker.Label, worker.Pid, HumanDuration.Format(spec.ListenTimeout), worker.StatusText is { } status ? $"; its status: {status}" : "");
+                worker.Label, worker.Pid, HumanDuration.Format(spec.ListenTimeout), worker.StatusClause);
             Dispatch(worker.App, worker.Slot, new SlotEvent.ReadyTimedOut(worker));
         })));
     }
