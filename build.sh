@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the native pmx binary into artifacts/ and, on request, runs it or the tests.
 #   ./build.sh          publish artifacts/pmx (static linux-x64), artifacts/windows/pmx.exe and the samples
-#   ./build.sh windows  publish artifacts/windows/pmx.exe and its test worker only (win-x64 folders that run under Wine)
+#   ./build.sh windows  publish artifacts/windows/pmx.exe, its test worker and the Windows sample (win-x64 folders that run under Wine)
 #   ./build.sh run      publish, then `pmx up -c ecosystem.toml.example`
 #   ./build.sh test     publish, then run every test (unit, end-to-end, and the Windows lane under Wine)
 #   ./build.sh release  write dist/: static linux-x64 and linux-arm64 binaries, .tar.gz, SHA256SUMS
@@ -45,6 +45,7 @@ build() {
   check_static artifacts/pmx
   build_windows
   build_samples
+  build_windows_samples
 }
 
 # ---- Windows ------------------------------------------------------------------------------------
@@ -57,6 +58,15 @@ build_windows() {
   # (DynamicMethod, e.g. in the logger's service provider), and CoreCLR under Wine 8 crashes
   # finalizing those ("Internal CLR error" in DynamicResolver.DestroyScout) within minutes.
   RID=win-x64 publish src/Pmx/Pmx.csproj artifacts/windows --self-contained -p:PublishAot=false -p:DynamicCodeSupport=false
+}
+
+# The Windows lane's .NET app: samples/dotnet-web (Pmx.Hosting takes the socket over its hand-off
+# pipe), a self-contained win-x64 folder like pmx.exe, and for the same reason without dynamic
+# code: ASP.NET's DI and minimal APIs emit IL otherwise, and under Wine 8 the worker dies of it
+# (FailFast in DynamicResolver.DestroyScout.Finalize) seconds into its life.
+build_windows_samples() {
+  say "publishing artifacts/windows-samples/dotnet-web/dotnet-web.exe (win-x64, self-contained folder)"
+  RID=win-x64 publish samples/dotnet-web/dotnet-web.csproj artifacts/windows-samples/dotnet-web --self-contained -p:DynamicCodeSupport=false
 }
 
 # The trim and AOT analyzers for Windows: the same check Native AOT runs on Windows, warning-free.
@@ -255,7 +265,7 @@ install_sample_dependencies() {
 
 case "${1:-build}" in
   build) build ;;
-  windows) build_windows; build_windows_test_fixtures ;;
+  windows) build_windows; build_windows_test_fixtures; build_windows_samples ;;
   run)
     build
     artifacts/pmx up -c ecosystem.toml.example

@@ -81,8 +81,4 @@ sealed class GracefulDrain
         public CancellationToken ConnectionClosedRequested { get; set; } = closeRequested;
         public void RequestClose() => kestrel.RequestClose();
     }
-
-    /// <summary>The test Kestrel's UseSystemd makes (sd_listen_fds(3)): LISTEN_PID names us.</summary>
-    public static bool IsSocketActivated() =>
-        Environment.GetEnvironmentVariable("LISTEN_PID") == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

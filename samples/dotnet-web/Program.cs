@@ -1,17 +1,16 @@
-// A plain ASP.NET Core app that runs under pmx in cluster mode with no pmx-specific code:
-// systemd socket activation (the shared listening socket arrives as fd 3), sd_notify readiness
-// (READY=1 once Kestrel listens), and the graceful drain of DESIGN §10 on SIGTERM or SIGINT.
+// A plain ASP.NET Core app that runs under pmx in cluster mode with one pmx call, UsePmx():
+// Kestrel serves on the listening socket pmx shares between the instances (Linux: fd 3 by socket
+// activation; Windows: a duplicate handed over PMX_HANDOFF_PIPE), READY=1 reaches pmx once Kestrel
+// listens, and a stop (SIGTERM, SIGINT, or pmx's STOP on Windows) runs the graceful drain of DESIGN §10.
 // Without pmx (`dotnet run`) it listens on 127.0.0.1:$PORT, or 127.0.0.1:5000.
 using System.Net;
 using Microsoft.AspNetCore.Connections;
-using System.Runtime.InteropServices;
 using DotnetWeb;
+using Pmx.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// With NOTIFY_SOCKET set, Hosting.Systemd 11 swaps in SystemdLifetime: READY=1 after the server
-// has started, STOPPING=1 when the stop begins. Without it, this is a no-op.
-builder.Host.UseSystemd();
+builder.UsePmx();
 
 // Kestrel's stop waits for in-flight requests at most this long. pmx's kill_timeout is the real
 // bound (SIGKILL after it), so this only has to be longer than any request we want to finish.
@@ -24,10 +23,9 @@ var drain = new GracefulDrain();
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     // Before any Listen: endpoint defaults apply to the endpoints created after them.
+    // (UsePmx adds pmx's socket after this callback, so the defaults apply to it too.)
     kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Use(GracefulDrain.DeferCloseRequests));
-    // Listens on fds 3.. when LISTEN_PID is our own pid (sd_listen_fds(3)); otherwise adds nothing.
-    kestrel.UseSystemd();
-    if (!GracefulDrain.IsSocketActivated())
+    if (!PmxListener.IsProvided)
     {
         var port = int.TryParse(Environment.GetEnvironmentVariable("PORT"), out var p) ? p : 5000;
         kestrel.Listen(IPAddress.Loopback, port);
@@ -36,14 +34,6 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 
 var app = builder.Build();
 drain.Attach(app.Lifetime, app.Logger);
-
-// SystemdLifetime stops the host on SIGTERM only; PM2's default kill_signal is SIGINT, so give
-// SIGINT the same graceful path instead of the runtime's default (exit at once).
-using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
-{
-    context.Cancel = true;
-    app.Lifetime.StopApplication();
-});
 
 app.Use(drain.Middleware);
 

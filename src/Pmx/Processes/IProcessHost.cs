@@ -13,8 +13,8 @@ public interface IProcessHost
 
     /// <summary>
     /// Asks the worker to stop: on Linux <paramref name="killSignal"/> to its process group; on
-    /// Windows a stop message naming that signal on node's Node channel, Ctrl+C on pmx's console for
-    /// other workers (NotSupported when neither reaches it).
+    /// Windows STOP on its hand-off pipe (Pmx.Hosting apps), a stop message naming that signal on
+    /// node's Node channel, else Ctrl+C on pmx's console (NotSupported when none reaches it).
     /// NoSuchProcess, doing nothing, once the worker's exit has been reported.
     /// </summary>
     SignalOutcome Stop(int pid, int killSignal);

@@ -20,10 +20,14 @@ public sealed class SpawnedProcess(int pid, SafeFileHandle stdoutRead, SafeFileH
     /// <summary>The daemon's end of the Node IPC channel (newline-delimited JSON), or null when not requested.</summary>
     public INodeChannel? NodeIpc { get; } = nodeIpc;
 
+    /// <summary>Windows: the daemon's end of the worker's hand-off pipe (its listening socket and readiness), or null.</summary>
+    internal Sockets.Handoff.IHandoffChannel? Handoff { get; init; }
+
     public void Dispose()
     {
         StdoutRead.Dispose();
         StderrRead.Dispose();
         NodeIpc?.Dispose();
+        Handoff?.Dispose();
     }
 }

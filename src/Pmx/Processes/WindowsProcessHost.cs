@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using Pmx.Interop;
+using Pmx.Sockets.Handoff;
 using Pmx.Sockets.Node;
 
 namespace Pmx.Processes;
@@ -39,6 +40,8 @@ internal sealed class WindowsProcessHost : IProcessHost
     /// <summary>How a worker is asked to stop, decided when it starts.</summary>
     enum GracefulStop
     {
+        /// <summary>STOP on its hand-off pipe: a Pmx.Hosting app (a cluster app that is not node).</summary>
+        HandoffPipe,
         /// <summary>NODE_PMX_STOP on its Node channel: only node runs pmx's preload, which understands it.</summary>
         NodeMessage,
         /// <summary>Ctrl+C: it was created on pmx's console in a process group of its own.</summary>
@@ -47,9 +50,10 @@ internal sealed class WindowsProcessHost : IProcessHost
         None,
     }
 
-    sealed class Entry(SafeWaitHandle process, SafeFileHandle job, INodeChannel? channel, GracefulStop stop)
+    sealed class Entry(SafeWaitHandle process, SafeFileHandle job, INodeChannel? channel, WorkerHandoffPipe? handoff, GracefulStop stop)
     {
         public GracefulStop Stop { get; } = stop;
+        public WorkerHandoffPipe? Handoff { get; } = handoff;
         public SafeWaitHandle Process { get; } = process;
         public SafeFileHandle Job { get; } = job;
         public INodeChannel? Channel { get; } = channel;
@@ -61,8 +65,6 @@ internal sealed class WindowsProcessHost : IProcessHost
     {
         if (request.Argv.Count == 0) throw new ArgumentException("Argv is empty: it needs at least the program", nameof(request));
         var program = request.Argv[0];
-        if (request.ListenSockets.Count > 0)
-            throw new SpawnException(program, $"cannot start '{program}': on Windows pmx hands a listening socket only to Node workers, through their IPC channel; run this app in fork mode and let it bind its own port");
         if (!Directory.Exists(request.WorkingDirectory))
             throw new SpawnException(program, $"cannot start '{program}': cwd '{request.WorkingDirectory}' does not exist");
         var resolved = WindowsProgramResolver.Resolve(program, request.WorkingDirectory, request.Environment);
@@ -71,6 +73,8 @@ internal sealed class WindowsProcessHost : IProcessHost
         SafeFileHandle? outRead = null, outWrite = null, errRead = null, errWrite = null, stdin = null;
         NamedPipeServerStream? ipcDaemon = null;
         NamedPipeClientStream? ipcWorker = null;
+        // No fd 3 on Windows: a listening socket goes over the worker's hand-off pipe (Pmx.Hosting takes it there).
+        var handoff = request.ListenSockets.Count > 0 ? WorkerHandoffPipe.Create(request.ListenSockets[0]) : null;
         var succeeded = false;
         // Outside the gate: the first spawn may wait for pmx's console.
         var consoleFlags = _console.WorkerCreationFlags();
@@ -93,15 +97,16 @@ internal sealed class WindowsProcessHost : IProcessHost
                     (ipcDaemon, ipcWorker) = WindowsNodeChannel.CreatePipePair();
                     fds.Add((ipcWorker.SafePipeHandle.DangerousGetHandle(), CrtFdBlock.Open | CrtFdBlock.Pipe));
                 }
-                var environment = WindowsCommandLine.EnvironmentBlock(Environment(request, fds.Count - 1));
+                var environment = WindowsCommandLine.EnvironmentBlock(Environment(request, fds.Count - 1, handoff?.Name));
                 var (pid, process) = CreateSuspendedInJob(program, application, commandLine, environment, request.WorkingDirectory,
                     CrtFdBlock.Build(fds), consoleFlags, stdin, outWrite, errWrite, out var job);
                 INodeChannel? channel = ipcDaemon is null ? null : WindowsNodeChannel.For(ipcDaemon, pid);
-                var entry = new Entry(process, job, channel, StopFor(application, channel, consoleFlags));
+                var entry = new Entry(process, job, channel, handoff, StopFor(application, channel, handoff, consoleFlags));
                 _workers[pid] = entry;
+                handoff?.Begin(pid);
                 Watch(pid, entry);
                 succeeded = true;
-                return new SpawnedProcess(pid, outRead, errRead, channel);
+                return new SpawnedProcess(pid, outRead, errRead, channel) { Handoff = handoff };
             }
         }
         finally
@@ -116,6 +121,7 @@ internal sealed class WindowsProcessHost : IProcessHost
                 outRead?.Dispose();
                 errRead?.Dispose();
                 ipcDaemon?.Dispose();
+                handoff?.Dispose();
             }
         }
     }
@@ -127,6 +133,7 @@ internal sealed class WindowsProcessHost : IProcessHost
             if (!_workers.TryGetValue(pid, out entry)) return SignalOutcome.NoSuchProcess;
         return entry.Stop switch
         {
+            GracefulStop.HandoffPipe => entry.Handoff!.SendStop() ? SignalOutcome.Delivered : SignalOutcome.NotSupported,
             GracefulStop.NodeMessage => entry.Channel!.Send(NodeStopMessage.For(killSignal)) ? SignalOutcome.Delivered : SignalOutcome.NotSupported,
             GracefulStop.CtrlC => _console.SendCtrlC(pid),
             _ => SignalOutcome.NotSupported,
@@ -136,10 +143,12 @@ internal sealed class WindowsProcessHost : IProcessHost
     /// <summary>
     /// A channel nobody reads is no way to stop a worker: every worker gets one (any program may
     /// speak Node's protocol), but only node reads it for sure and runs pmx's preload, which
-    /// understands the stop message. Every other worker gets Ctrl+C when it can.
+    /// understands the stop message. A worker given a hand-off pipe is no Node app (ListenSocketFor);
+    /// one that never took its pipe is killed after kill_timeout. Every other worker gets Ctrl+C when it can.
     /// </summary>
-    static GracefulStop StopFor(string application, INodeChannel? channel, uint consoleFlags) =>
-        channel is not null && Path.GetFileNameWithoutExtension(application).Equals("node", StringComparison.OrdinalIgnoreCase) ? GracefulStop.NodeMessage
+    static GracefulStop StopFor(string application, INodeChannel? channel, WorkerHandoffPipe? handoff, uint consoleFlags) =>
+        handoff is not null ? GracefulStop.HandoffPipe
+        : channel is not null && Path.GetFileNameWithoutExtension(application).Equals("node", StringComparison.OrdinalIgnoreCase) ? GracefulStop.NodeMessage
         : consoleFlags == Kernel32.CREATE_NEW_PROCESS_GROUP ? GracefulStop.CtrlC
         : GracefulStop.None;
 
@@ -235,11 +244,13 @@ internal sealed class WindowsProcessHost : IProcessHost
     }
 
     /// <summary>The request's environment with the fd-passing variables made true (see LinuxProcessHost).</summary>
-    static Dictionary<string, string> Environment(SpawnRequest request, int channelFd)
+    static Dictionary<string, string> Environment(SpawnRequest request, int channelFd, string? handoffPipe)
     {
         var env = new Dictionary<string, string>(request.Environment, StringComparer.OrdinalIgnoreCase);
         foreach (var name in (string[])["LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", "SYSTEMD_EXEC_PID", "NOTIFY_SOCKET"])
             env.Remove(name);
+        if (handoffPipe is null) env.Remove(HandoffWire.PipeVariable);
+        else env[HandoffWire.PipeVariable] = handoffPipe;
         if (request.NodeIpcChannel)
         {
             env["NODE_CHANNEL_FD"] = channelFd.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -211,19 +211,7 @@ internal sealed class NotifySocket : IDisposable
         earlier.IsWatchdogPing || later.IsWatchdogPing);
 
     /// <summary>Newline-separated KEY=VALUE assignments in one datagram (sd_notify(3)); STATUS comes out printable.</summary>
-    public static ReadinessMessage Parse(string datagram)
-    {
-        bool ready = false, stopping = false, watchdog = false;
-        string? status = null;
-        foreach (var line in datagram.Split('\n'))
-        {
-            if (line == "READY=1") ready = true;
-            else if (line == "STOPPING=1") stopping = true;
-            else if (line == "WATCHDOG=1") watchdog = true;
-            else if (line.StartsWith("STATUS=", StringComparison.Ordinal)) status = StatusText.Sanitize(line["STATUS=".Length..]);
-        }
-        return new(ready, stopping, status, watchdog);
-    }
+    public static ReadinessMessage Parse(string datagram) => NotifyAssignments.Parse(datagram);
 
     public void Dispose()
     {

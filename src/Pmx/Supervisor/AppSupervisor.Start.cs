@@ -134,13 +134,14 @@ internal sealed partial class AppSupervisor
         // The exit status, then the worker's own words: the EADDRINUSE line when that is why, else its last stderr line.
         var printed = slot.AddressInUseLine is { } inUse && last.Contains("(EADDRINUSE)", StringComparison.Ordinal) ? inUse : slot.LastStderr?.LastLine;
         if (printed != null) last += $"; it printed: {printed}";
+        var status = slot.Current?.StatusClause ?? "";
         return slot.State switch
         {
             SlotState.Errored when slot.View.UnstableExits > 0 =>
                 $"{label} crash-looped: {slot.View.UnstableExits} exits in a row within min_uptime {HumanDuration.Format(app.Spec.MinUptime)} (last: {last}); it is errored",
             SlotState.Errored => $"{label}: {last}",
             SlotState.Stopped => $"{label} exited ({last}) and autorestart is off",
-            _ => $"{label} not online after {HumanDuration.Format(window)} (last exit: {last}); pmx keeps trying",
+            _ => $"{label} not online after {HumanDuration.Format(window)} (last exit: {last}){status}; pmx keeps trying",
         };
     }
 }

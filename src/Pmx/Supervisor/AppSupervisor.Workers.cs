@@ -118,6 +118,11 @@ internal sealed partial class AppSupervisor
             if (OperatingSystem.IsLinux() && ipc is Sockets.Node.UnixNodeChannel unix) worker.NodeChannelKey = Keeper.KeeperLink.KeyOf(unix.Socket.SafeHandle);
             worker.Resources.Add(_plumbing.AttachNodeIpc(spec, ipc, m => _loop.Post(() => OnReadiness(worker, m))));
         }
+        if (process.Handoff is { } handoff)
+        {
+            handoff.Attach(m => _loop.Post(() => OnReadiness(worker, m)));
+            worker.Resources.Add(handoff);
+        }
         ArmStartDeadline(worker);
         _log.LogInformation("{Worker} started as pid {Pid}: {Command}", worker.Label, process.Pid, string.Join(' ', spawn.Request!.Argv));
         // `pmx kill` stopped everything while this spawn was in flight: the daemon is going, and so is this worker.
@@ -128,8 +133,9 @@ internal sealed partial class AppSupervisor
     IListenSocket? ListenSocketFor(AppRuntime app, Slot slot)
     {
         if (app.Spec.ExecMode != ExecMode.Cluster || app.Spec.Port is null) return null;
-        // Windows cannot place a socket at a worker's fd 3: its Node workers get the port through the preload's listen.
-        if (OperatingSystem.IsWindows()) return null;
+        // Windows cannot place a socket at a worker's fd 3: its Node workers get the port through the
+        // preload's listen, the others over their hand-off pipe (the host's part, Pmx.Hosting's in the app).
+        if (OperatingSystem.IsWindows() && Sockets.Node.NodePreload.Covers(app.Spec)) return null;
         if (app.Spec.ReusePort != ReusePortMode.PerInstance) return app.SharedSocket ??= _plumbing.Listen(app.Spec);
         if (slot.OwnSocket is { } own) return own;
         slot.OwnSocket = _plumbing.Listen(app.Spec);
@@ -180,8 +186,8 @@ internal sealed partial class AppSupervisor
                 Dispatch(worker.App, worker.Slot, new SlotEvent.Ready(worker));
                 return;
             }
-            _log.LogWarning("{Worker} pid {Pid} sent no ready signal within {Timeout} (listen_timeout); stopping it",
-                worker.Label, worker.Pid, HumanDuration.Format(spec.ListenTimeout));
+            _log.LogWarning("{Worker} pid {Pid} sent no ready signal within {Timeout} (listen_timeout){Status}; stopping it",
+                worker.Label, worker.Pid, HumanDuration.Format(spec.ListenTimeout), worker.StatusClause);
             Dispatch(worker.App, worker.Slot, new SlotEvent.ReadyTimedOut(worker));
         })));
     }

@@ -76,8 +76,11 @@ internal sealed class Worker
 
     public TimeSpan Uptime(DateTimeOffset now) => now - StartedAt;
 
+    /// <summary>"; its status: …" when the worker (or pmx on its behalf) said one: often the reason it is not ready.</summary>
+    public string StatusClause => StatusText is { } status ? $"; its status: {status}" : "";
+
     /// <summary>Why a worker that was meant to come online did not.</summary>
     public string WhyNotOnline(TimeSpan listenTimeout) => StopCause == Pmx.Supervisor.StopCause.MissedReadiness
-        ? $"{Label} pid {Pid} sent no ready signal within {HumanDuration.Format(listenTimeout)} (listen_timeout)"
+        ? $"{Label} pid {Pid} sent no ready signal within {HumanDuration.Format(listenTimeout)} (listen_timeout){StatusClause}"
         : $"{Label} pid {Pid} {Exit?.Describe() ?? "was stopped"} before it was online";
 }

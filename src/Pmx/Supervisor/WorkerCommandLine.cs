@@ -43,5 +43,6 @@ internal static class WorkerCommandLine
     [
         "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "SYSTEMD_EXEC_PID",
         "NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE", "WATCHDOG_USEC", "WATCHDOG_PID",
+        Sockets.Handoff.HandoffWire.PipeVariable,
     ];
 }
