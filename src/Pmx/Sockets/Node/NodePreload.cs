@@ -74,7 +74,9 @@ internal static class NodePreload
     {
         if (!spec.NodePreload) return false;
         var program = spec.Interpreter ?? spec.Script;
+        // Windows names the program node.exe (any case) in a config written for it.
         var name = Path.GetFileName(program);
+        if (name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase)) name = name[..^4].ToLowerInvariant();
         return name is "node" or "nodejs" || (spec.Interpreter is null && ScriptResolution.InferInterpreter(spec.Script) == "node");
     }
 }
