@@ -25,6 +25,11 @@ InheritedFds.MarkCloseOnExec(output.Pid);
 if (flags.WriteFile is string path) StartupReports.WriteStartedLine(path, output.Pid);
 if (flags.IsReportSignals) StartupReports.ReportSignals();
 StartupReports.PrintEnv(flags.PrintEnv);
+if (flags.DescribePipe is string pipeName)
+{
+    if (OperatingSystem.IsWindows()) PipeDescription.Print(pipeName, output);
+    else output.Note("--describe-pipe is for Windows pipes only; ignored");
+}
 if (flags.Lines > 0) StartupReports.Flood(Console.OpenStandardOutput(), flags.Lines, flags.LineSize);
 if (flags.StderrLines > 0) StartupReports.Flood(Console.OpenStandardError(), flags.StderrLines, flags.LineSize);
 

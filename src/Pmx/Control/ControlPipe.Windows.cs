@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.IO.Pipes;
 using System.Runtime.Versioning;
 
@@ -23,15 +22,8 @@ internal static class ControlPipe
     /// <summary>How long a probe (is a daemon listening?) waits for a busy pipe.</summary>
     static readonly TimeSpan ProbeWait = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>"pmx-" and a 64-bit FNV-1a of the PMX_HOME path, upper-cased (Windows paths ignore case).</summary>
-    public static string Name(string socketPath)
-    {
-        var home = Path.GetDirectoryName(Path.GetFullPath(socketPath)) ?? socketPath;
-        // FNV-1a, not SHA-256: a name, not a secret, and System.Security.Cryptography must stay out of pmx.
-        var hash = 14695981039346656037UL;
-        foreach (var c in home.ToUpperInvariant()) hash = (hash ^ c) * 1099511628211UL;
-        return "pmx-" + hash.ToString("x16", CultureInfo.InvariantCulture);
-    }
+    /// <summary>The pipe of the PMX_HOME that holds <paramref name="socketPath"/> (ControlPipeName).</summary>
+    public static string Name(string socketPath) => ControlPipeName.OfHome(HomeOf(socketPath));
 
     /// <summary>The server end of one pipe instance; the first must be the first of its name (no squatter).</summary>
     public static NamedPipeServerStream NewInstance(string socketPath, bool first) =>

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Pmx.Control;
+
+namespace Pmx.Windows;
+
+/// <summary>
+/// Who may open the pipes pmx.exe creates under Wine (issue 13: "the control pipe refusing a second
+/// user where Wine allows testing it"). Wine has one user, so no second user can knock; what can be
+/// read is each pipe's security descriptor, as the Windows test worker's --describe-pipe prints it:
+/// the owner and every ACE. The bar: one ACE, granting the pipe's owner, which is the current
+/// user's token owner, and nothing for Everyone, Anonymous, Users or any other SID.
+/// </summary>
+[ClassDataSource<WinePrefix>(Shared = SharedType.PerClass)]
+[NotInParallel(nameof(PipeSecurityTests))]
+public sealed partial class PipeSecurityTests(WinePrefix prefix)
+{
+    const string Worker = "testworker.exe";
+    static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+    static readonly string TestWorkerExe = Path.Combine(WinePmx.RepoRoot, "artifacts", "windows-testworker", Worker);
+
+    [Before(Test)]
+    public void NeedsWineAndTheWindowsTestWorker()
+    {
+        if (prefix.Unavailable is { } why) Skip.Test(why);
+        if (!File.Exists(TestWorkerExe)) Skip.Test($"{TestWorkerExe} is missing: run ./build.sh windows");
+    }
+
+    [Test, Timeout(240_000)]
+    public async Task TheControlPipeGrantsOnlyTheCurrentUser(CancellationToken ct)
+    {
+        await using var home = new WineHome(prefix);
+        var ping = await home.Pmx(ct, "ping");
+        await Assert.That(ping.ExitCode).IsEqualTo(0).Because(ping.Stderr + home.DaemonLog);
+        var name = ControlPipeName.OfHome(WinePmx.WindowsPath(home.Path));
+
+        var describe = await WinePmx.RunTool("wine", [TestWorkerExe, "--describe-pipe", name, "--exit", "0"], prefix, Deadline, ct);
+
+        await Assert.That(describe.ExitCode).IsEqualTo(0).Because(describe.Stdout + describe.Stderr);
+        await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(describe.Stdout, name));
+    }
+
+    [Test, Timeout(300_000)]
+    public async Task AWorkersHandoffPipeGrantsOnlyTheCurrentUser(CancellationToken ct)
+    {
+        await using var home = new WineHome(prefix);
+        // A cluster app that is not node.exe gets a hand-off pipe, its name in PMX_HANDOFF_PIPE.
+        var config = Path.Combine(home.Path, "ecosystem.toml");
+        File.WriteAllText(config, $"""
+            [[apps]]
+            name = "w"
+            script = '{WinePmx.WindowsPath(TestWorkerExe)}'
+            args = ["--describe-pipe", "env:PMX_HANDOFF_PIPE"]
+            interpreter = "none"
+            exec_mode = "cluster"
+            port = {FreePort()}
+            host = "127.0.0.1"
+            kill_timeout = 2000
+            """);
+        var up = await home.Pmx(ct, "up", "-c", WinePmx.WindowsPath(config));
+        await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stderr + home.DaemonLog);
+        var log = Path.Combine(home.Path, "logs", "w-0-out.log");
+        string OutLog() => File.Exists(log) ? File.ReadAllText(log) : "";
+
+        await Poll.Until(() => Regex.IsMatch(OutLog(), " (sddl|error)="), Deadline, "the worker's description of its hand-off pipe", ct);
+
+        var name = HandoffPipeName().Match(OutLog()).Groups[1].Value;
+        await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(OutLog(), name));
+        var down = await home.Pmx(ct, "down");
+        await Assert.That(down.ExitCode).IsEqualTo(0).Because(down.Stderr + home.DaemonLog);
+    }
+
+    /// <summary>
+    /// The ACE's SID is compared with the token's owner, not its user: .NET's CurrentUserOnly, which
+    /// pmx uses, grants the token owner, and that is the user SID on Windows without elevation but
+    /// a group under Wine 8 (S-1-5-21-0-0-0-513) and Administrators for an elevated Windows token.
+    /// </summary>
+    static async Task AssertOnlyTheCurrentUserIsGranted(PipeAcl acl)
+    {
+        if (acl.Error is { } error && error.Contains("0x80070032", StringComparison.Ordinal))
+            Skip.Test($"Wine does not implement this pipe's security descriptor: {error}");
+        await Assert.That(acl.Error).IsNull();
+        await Assert.That(acl.TokenOwner).IsNotNull().Because(acl.Text);
+        await Assert.That(acl.Owner).IsEqualTo(acl.TokenOwner).Because(acl.Text);
+        await Assert.That(acl.Aces.Count).IsEqualTo(1).Because(acl.Text);
+        await Assert.That(acl.Aces[0]).StartsWith($"Allow {acl.TokenOwner} ").Because(acl.Text);
+        foreach (var broad in BroadSids)
+            await Assert.That(acl.Sddl).DoesNotContain($";;;{broad})").Because(acl.Text);
+    }
+
+    /// <summary>Everyone, Anonymous, Authenticated Users, Network, BUILTIN\Users, Guests: SDDL names and SIDs.</summary>
+    static readonly string[] BroadSids = ["WD", "AN", "AU", "NU", "BU", "BG", "S-1-1-0", "S-1-5-7", "S-1-5-11", "S-1-5-2", "S-1-5-32-545", "S-1-5-32-546"];
+
+    /// <summary>What --describe-pipe printed for one pipe.</summary>
+    sealed record PipeAcl(string Text, string? Error, string? User, string? TokenOwner, string? Owner, IReadOnlyList<string> Aces, string Sddl)
+    {
+        public static PipeAcl Parse(string output, string name)
+        {
+            var facts = output.Split('\n')
+                .Select(line => Regex.Match(line.TrimEnd('\r'), $@"\bpipe {Regex.Escape(name)} ([a-z-]+)=(.*)$"))
+                .Where(m => m.Success)
+                .Select(m => (Key: m.Groups[1].Value, Value: m.Groups[2].Value))
+                .ToList();
+            string? Fact(string key) => facts.FirstOrDefault(f => f.Key == key).Value;
+            return new PipeAcl(output, Fact("error"), Fact("user"), Fact("token-owner"), Fact("owner"),
+                [.. facts.Where(f => f.Key == "ace").Select(f => f.Value)], Fact("sddl") ?? "");
+        }
+    }
+
+    [GeneratedRegex(@"pipe (\S+) (?:user|error)=")]
+    private static partial Regex HandoffPipeName();
+
+    static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
