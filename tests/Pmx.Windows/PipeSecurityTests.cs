@@ -72,6 +72,55 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
     }
 
     /// <summary>
+    /// A worker whose program is node.exe gets Node's IPC channel: a pipe pmx creates and connects
+    /// itself before the worker exists. The node.exe here is the test worker under that name (a
+    /// folder of links to its files), so it can read the ACL of the pipe it inherited.
+    /// </summary>
+    [Test, Timeout(300_000)]
+    public async Task ANodeWorkersChannelPipeGrantsOnlyTheCurrentUser(CancellationToken ct)
+    {
+        await using var home = new WineHome(prefix);
+        var node = TestWorkerNamedNode(home.Path);
+        var config = Path.Combine(home.Path, "ecosystem.toml");
+        File.WriteAllText(config, $"""
+            [[apps]]
+            name = "n"
+            script = '{WinePmx.WindowsPath(node)}'
+            args = ["--describe-pipe", "node-channel"]
+            interpreter = "none"
+            exec_mode = "cluster"
+            port = {FreePort()}
+            host = "127.0.0.1"
+            kill_timeout = 2000
+            """);
+        var up = await home.Pmx(ct, "up", "-c", WinePmx.WindowsPath(config));
+        await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stderr + home.DaemonLog);
+        var log = Path.Combine(home.Path, "logs", "n-0-out.log");
+        string OutLog() => File.Exists(log) ? File.ReadAllText(log) : "";
+
+        await Poll.Until(() => Regex.IsMatch(OutLog(), " (sddl|error)="), Deadline, "the worker's description of its Node channel", ct);
+
+        await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(OutLog(), "node-channel"));
+        var down = await home.Pmx(ct, "down");
+        await Assert.That(down.ExitCode).IsEqualTo(0).Because(down.Stderr + home.DaemonLog);
+    }
+
+    /// <summary>
+    /// The test worker's folder as links, with node.exe one more link to testworker.exe: the apphost
+    /// looks for testworker.dll beside the path it was started as.
+    /// </summary>
+    static string TestWorkerNamedNode(string home)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(home, "node")).FullName;
+        var source = Path.GetDirectoryName(TestWorkerExe)!;
+        foreach (var file in Directory.EnumerateFiles(source))
+            File.CreateSymbolicLink(Path.Combine(folder, Path.GetFileName(file)), file);
+        var node = Path.Combine(folder, "node.exe");
+        File.CreateSymbolicLink(node, TestWorkerExe);
+        return node;
+    }
+
+    /// <summary>
     /// The ACE's SID is compared with the token's owner, not its user: .NET's CurrentUserOnly, which
     /// pmx uses, grants the token owner, and that is the user SID on Windows without elevation but
     /// a group under Wine 8 (S-1-5-21-0-0-0-513) and Administrators for an elevated Windows token.
