@@ -45,30 +45,11 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
     public async Task AWorkersHandoffPipeGrantsOnlyTheCurrentUser(CancellationToken ct)
     {
         await using var home = new WineHome(prefix);
+
         // A cluster app that is not node.exe gets a hand-off pipe, its name in PMX_HANDOFF_PIPE.
-        var config = Path.Combine(home.Path, "ecosystem.toml");
-        File.WriteAllText(config, $"""
-            [[apps]]
-            name = "w"
-            script = '{WinePmx.WindowsPath(TestWorkerExe)}'
-            args = ["--describe-pipe", "env:PMX_HANDOFF_PIPE"]
-            interpreter = "none"
-            exec_mode = "cluster"
-            port = {FreePort()}
-            host = "127.0.0.1"
-            kill_timeout = 2000
-            """);
-        var up = await home.Pmx(ct, "up", "-c", WinePmx.WindowsPath(config));
-        await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stderr + home.DaemonLog);
-        var log = Path.Combine(home.Path, "logs", "w-0-out.log");
-        string OutLog() => File.Exists(log) ? File.ReadAllText(log) : "";
+        var log = await DescribeFromAWorker(home, TestWorkerExe, "env:PMX_HANDOFF_PIPE", ct);
 
-        await Poll.Until(() => Regex.IsMatch(OutLog(), " (sddl|error)="), Deadline, "the worker's description of its hand-off pipe", ct);
-
-        var name = HandoffPipeName().Match(OutLog()).Groups[1].Value;
-        await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(OutLog(), name));
-        var down = await home.Pmx(ct, "down");
-        await Assert.That(down.ExitCode).IsEqualTo(0).Because(down.Stderr + home.DaemonLog);
+        await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(log, HandoffPipeName().Match(log).Groups[1].Value));
     }
 
     /// <summary>
@@ -80,13 +61,21 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
     public async Task ANodeWorkersChannelPipeGrantsOnlyTheCurrentUser(CancellationToken ct)
     {
         await using var home = new WineHome(prefix);
-        var node = TestWorkerNamedNode(home.Path);
+
+        var log = await DescribeFromAWorker(home, TestWorkerNamedNode(home.Path), "node-channel", ct);
+
+        await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(log, "node-channel"));
+    }
+
+    /// <summary>Runs <paramref name="program"/> as one cluster worker with --describe-pipe <paramref name="pipe"/>; returns its output once described, after `down`.</summary>
+    static async Task<string> DescribeFromAWorker(WineHome home, string program, string pipe, CancellationToken ct)
+    {
         var config = Path.Combine(home.Path, "ecosystem.toml");
         File.WriteAllText(config, $"""
             [[apps]]
-            name = "n"
-            script = '{WinePmx.WindowsPath(node)}'
-            args = ["--describe-pipe", "node-channel"]
+            name = "w"
+            script = '{WinePmx.WindowsPath(program)}'
+            args = ["--describe-pipe", "{pipe}"]
             interpreter = "none"
             exec_mode = "cluster"
             port = {FreePort()}
@@ -95,14 +84,12 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
             """);
         var up = await home.Pmx(ct, "up", "-c", WinePmx.WindowsPath(config));
         await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stderr + home.DaemonLog);
-        var log = Path.Combine(home.Path, "logs", "n-0-out.log");
+        var log = Path.Combine(home.Path, "logs", "w-0-out.log");
         string OutLog() => File.Exists(log) ? File.ReadAllText(log) : "";
-
-        await Poll.Until(() => Regex.IsMatch(OutLog(), " (sddl|error)="), Deadline, "the worker's description of its Node channel", ct);
-
-        await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(OutLog(), "node-channel"));
+        await Poll.Until(() => Regex.IsMatch(OutLog(), " (sddl|error)="), Deadline, $"the worker's description of pipe {pipe}", ct);
         var down = await home.Pmx(ct, "down");
         await Assert.That(down.ExitCode).IsEqualTo(0).Because(down.Stderr + home.DaemonLog);
+        return OutLog();
     }
 
     /// <summary>
