@@ -2,6 +2,7 @@ using System.IO.Pipes;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
+using Pmx.Sockets;
 using Pmx.Sockets.Handoff;
 
 namespace Pmx.Hosting;
@@ -32,11 +33,12 @@ sealed class HandoffPipe : IDisposable
     /// <exception cref="InvalidOperationException">The pipe cannot be opened, or pmx sent no socket; the message says why.</exception>
     public static HandoffPipe Connect(string name, TimeSpan wait)
     {
-        // CurrentUserOnly: the pipe must belong to our own user, so no one else can pose as pmx.
-        var pipe = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+        var pipe = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous);
         try
         {
             pipe.Connect(wait);
+            // The pipe must belong to our own user, so no one else can pose as pmx.
+            CurrentUserPipe.VerifyOwner(pipe);
             var reader = new StreamReader(pipe, Utf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1024, leaveOpen: true);
             var answer = HandoffWire.ParseAnswer(reader.ReadLine());
             if (answer.ProtocolInfo is null) throw new InvalidOperationException($"pmx did not hand over the listening socket: {answer.Error}");

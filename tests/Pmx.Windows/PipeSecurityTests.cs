@@ -9,8 +9,8 @@ namespace Pmx.Windows;
 /// Who may open the pipes pmx.exe creates under Wine (issue 13: "the control pipe refusing a second
 /// user where Wine allows testing it"). Wine has one user, so no second user can knock; what can be
 /// read is each pipe's security descriptor, as the Windows test worker's --describe-pipe prints it:
-/// the owner and every ACE. The bar: one ACE, granting the pipe's owner, which is the current
-/// user's token owner, and nothing for Everyone, Anonymous, Users or any other SID.
+/// the owner and every ACE. The bar: the owner is the current user's SID and the one ACE grants
+/// that SID, nothing for Everyone, Anonymous, Users or any other SID or group.
 /// </summary>
 [ClassDataSource<WinePrefix>(Shared = SharedType.PerClass)]
 [NotInParallel(nameof(PipeSecurityTests))]
@@ -108,19 +108,19 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
     }
 
     /// <summary>
-    /// The ACE's SID is compared with the token's owner, not its user: .NET's CurrentUserOnly, which
-    /// pmx uses, grants the token owner, and that is the user SID on Windows without elevation but
-    /// a group under Wine 8 (S-1-5-21-0-0-0-513) and Administrators for an elevated Windows token.
+    /// The user's SID, not the token's default owner: .NET's CurrentUserOnly grants the latter, which
+    /// under Wine 8 is the group S-1-5-21-0-0-0-513 (and BUILTIN\Administrators for an elevated
+    /// Windows token), so a pipe made that way admitted a whole group.
     /// </summary>
     static async Task AssertOnlyTheCurrentUserIsGranted(PipeAcl acl)
     {
         if (acl.Error is { } error && error.Contains("0x80070032", StringComparison.Ordinal))
             Skip.Test($"Wine does not implement this pipe's security descriptor: {error}");
         await Assert.That(acl.Error).IsNull();
-        await Assert.That(acl.TokenOwner).IsNotNull().Because(acl.Text);
-        await Assert.That(acl.Owner).IsEqualTo(acl.TokenOwner).Because(acl.Text);
+        await Assert.That(acl.User).IsNotNull().Because(acl.Text);
+        await Assert.That(acl.Owner).IsEqualTo(acl.User).Because(acl.Text);
         await Assert.That(acl.Aces.Count).IsEqualTo(1).Because(acl.Text);
-        await Assert.That(acl.Aces[0]).StartsWith($"Allow {acl.TokenOwner} ").Because(acl.Text);
+        await Assert.That(acl.Aces[0]).StartsWith($"Allow {acl.User} ").Because(acl.Text);
         foreach (var broad in BroadSids)
             await Assert.That(acl.Sddl).DoesNotContain($";;;{broad})").Because(acl.Text);
     }

@@ -1,5 +1,6 @@
 using System.IO.Pipes;
 using System.Runtime.Versioning;
+using Pmx.Sockets;
 
 namespace Pmx.Control;
 
@@ -9,7 +10,7 @@ namespace Pmx.Control;
 /// </summary>
 /// <remarks>
 /// Overview: callers keep speaking of the socket path (PMX_HOME/pmx.sock); the pipe's name is
-/// derived from its folder, so one PMX_HOME always means one pipe. <see cref="PipeOptions.CurrentUserOnly"/>
+/// derived from its folder, so one PMX_HOME always means one pipe. <see cref="CurrentUserPipe"/>
 /// does both halves of "current user only": the server creates each instance with a DACL that
 /// grants the current user alone, and the client refuses a pipe whose owner is someone else (a
 /// squatter who created the name first). A pipe that does not exist and one whose instances are
@@ -27,8 +28,8 @@ internal static class ControlPipe
 
     /// <summary>The server end of one pipe instance; the first must be the first of its name (no squatter).</summary>
     public static NamedPipeServerStream NewInstance(string socketPath, bool first) =>
-        new(Name(socketPath), PipeDirection.InOut, NamedPipeServerStream.MaxAllowedServerInstances, PipeTransmissionMode.Byte,
-            PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly | (first ? PipeOptions.FirstPipeInstance : PipeOptions.None));
+        CurrentUserPipe.Create(Name(socketPath), NamedPipeServerStream.MaxAllowedServerInstances,
+            PipeOptions.Asynchronous | (first ? PipeOptions.FirstPipeInstance : PipeOptions.None));
 
     /// <summary>A connected client stream.</summary>
     /// <exception cref="DaemonNotRunningException">No daemon holds this PMX_HOME's lock and the pipe does not answer.</exception>
@@ -36,13 +37,13 @@ internal static class ControlPipe
     /// <exception cref="IOException">The pipe belongs to another user, or connecting failed otherwise.</exception>
     public static NamedPipeClientStream Connect(string socketPath, TimeSpan wait)
     {
-        var pipe = new NamedPipeClientStream(".", Name(socketPath), PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly);
+        var pipe = new NamedPipeClientStream(".", Name(socketPath), PipeDirection.InOut, PipeOptions.Asynchronous);
         try
         {
             // One immediate try first: the common cases (daemon idle, or no pipe at all) end here.
-            if (TryConnect(pipe, TimeSpan.Zero)) return pipe;
+            if (TryConnect(pipe, TimeSpan.Zero)) return Verified(pipe);
             if (!DaemonHoldsLock(socketPath)) throw new DaemonNotRunningException(socketPath);
-            if (TryConnect(pipe, wait)) return pipe;
+            if (TryConnect(pipe, wait)) return Verified(pipe);
             throw new ControlProtocolException($"pmx: the daemon for PMX_HOME={HomeOf(socketPath)} did not accept the connection within {ClientDeadlines.Describe(wait)}; " +
                                                $"it may be stuck — see {new PmxHome(HomeOf(socketPath)).DaemonLogPath}.");
         }
@@ -72,6 +73,12 @@ internal static class ControlPipe
             // A daemon still starting (lock taken, pipe not yet created) or leaving: not listening.
             return ControlSocket.Probe.Absent;
         }
+    }
+
+    static NamedPipeClientStream Verified(NamedPipeClientStream pipe)
+    {
+        CurrentUserPipe.VerifyOwner(pipe);
+        return pipe;
     }
 
     static bool TryConnect(NamedPipeClientStream pipe, TimeSpan wait)

@@ -12,7 +12,7 @@ namespace Pmx.Sockets.Handoff;
 /// duplicated for its pid, and its sd_notify lines feed the supervisor's readiness path.
 /// </summary>
 /// <remarks>
-/// The pipe admits one client of the current user only (CurrentUserOnly, FirstPipeInstance, so no
+/// The pipe admits one client of the current user only (CurrentUserPipe, FirstPipeInstance, so no
 /// other process can have created the name first). The duplicate is made for the pid pmx started,
 /// not for whoever connects: a stranger of the same user gets a record its own Winsock cannot open.
 /// A worker that never connects (an app without Pmx.Hosting) keeps a status saying what it lacks.
@@ -49,8 +49,7 @@ internal sealed class WorkerHandoffPipe : IHandoffChannel
     {
         var name = HandoffWire.PipeName(Environment.ProcessId, Guid.NewGuid());
         // Buffers sized for the protocol's lines: with none, a write waits until the worker has read it.
-        var pipe = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte,
-            PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly | PipeOptions.FirstPipeInstance, PipeBufferSize, PipeBufferSize);
+        var pipe = CurrentUserPipe.Create(name, 1, PipeOptions.Asynchronous | PipeOptions.FirstPipeInstance, PipeBufferSize);
         return new WorkerHandoffPipe(name, pipe, listener);
     }
 

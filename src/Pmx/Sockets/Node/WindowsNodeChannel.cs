@@ -42,14 +42,13 @@ internal sealed class WindowsNodeChannel : INodeChannel
         // A buffer of its own: with none (the default), a write under Wine waits until the worker
         // reads, and a worker busy in a loop (or not reading at all) would hold the supervisor's
         // loop in Stop past kill_timeout, for good. pmx's messages to a worker are a few small lines.
-        // CurrentUserOnly and FirstPipeInstance like every pmx pipe: with the default security
+        // The current user only and FirstPipeInstance, like every pmx pipe: with the default security
         // descriptor (none at all under Wine 8, Everyone may read on Windows) another user could
         // take the one instance in the moment before pmx connects its own end.
-        var server = new NamedPipeServerStream(name, PipeDirection.InOut, 1, PipeTransmissionMode.Byte,
-            PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly | PipeOptions.FirstPipeInstance, ChannelBufferBytes, ChannelBufferBytes);
+        var server = CurrentUserPipe.Create(name, 1, PipeOptions.Asynchronous | PipeOptions.FirstPipeInstance, ChannelBufferBytes);
         try
         {
-            var client = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous | PipeOptions.CurrentUserOnly,
+            var client = new NamedPipeClientStream(".", name, PipeDirection.InOut, PipeOptions.Asynchronous,
                 System.Security.Principal.TokenImpersonationLevel.None, HandleInheritability.Inheritable);
             client.Connect(TimeSpan.FromSeconds(5));
             server.WaitForConnection();
