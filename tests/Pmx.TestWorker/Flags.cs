@@ -31,6 +31,7 @@ sealed class Flags
     public List<string> PrintEnv { get; } = [];
     public string? WriteFile { get; private set; }
     public string? DescribePipe { get; private set; }
+    public string? SquatPipe { get; private set; }
 
     /// <summary>The signals <c>--ignore</c> understands (the ones PosixSignalRegistration can catch and that matter to pmx).</summary>
     public static readonly string[] IgnorableSignals = ["INT", "TERM", "HUP", "QUIT"];
@@ -63,6 +64,7 @@ sealed class Flags
         new("--print-env", "A,B", "print A=<value> (or A=<unset>) for each variable at start-up", (f, v) => f.PrintEnv.AddRange(v.Split(',', StringSplitOptions.RemoveEmptyEntries))),
         new("--write-file", "PATH", "append 'started pid=<pid>' and a newline to PATH at start-up", (f, v) => f.WriteFile = v),
         new("--describe-pipe", "NAME", "Windows: connect to pipe NAME (env:VAR: the name in VAR; node-channel: NODE_CHANNEL_FD) and print its owner, our SID and each ACE; stays connected", (f, v) => f.DescribePipe = v),
+        new("--squat-pipe", "NAME", "Windows: create pipe NAME first, owned by our token's default owner (CurrentUserOnly), and hold it", (f, v) => f.SquatPipe = v),
     ];
 
     /// <summary>Parses <paramref name="args"/>; on a bad flag returns null and a message saying which.</summary>

@@ -30,6 +30,11 @@ if (flags.DescribePipe is string pipeName)
     if (OperatingSystem.IsWindows()) PipeDescription.Print(pipeName, output);
     else output.Note("--describe-pipe is for Windows pipes only; ignored");
 }
+if (flags.SquatPipe is string squatName)
+{
+    if (OperatingSystem.IsWindows()) PipeSquatter.Start(squatName, output);
+    else output.Note("--squat-pipe is for Windows pipes only; ignored");
+}
 if (flags.Lines > 0) StartupReports.Flood(Console.OpenStandardOutput(), flags.Lines, flags.LineSize);
 if (flags.StderrLines > 0) StartupReports.Flood(Console.OpenStandardError(), flags.StderrLines, flags.LineSize);
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.RegularExpressions;
 using Pmx.Control;
 
@@ -39,6 +41,42 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
 
         await Assert.That(describe.ExitCode).IsEqualTo(0).Because(describe.Stdout + describe.Stderr);
         await AssertOnlyTheCurrentUserIsGranted(PipeAcl.Parse(describe.Stdout, name));
+    }
+
+    /// <summary>
+    /// A pipe of the control pipe's name created first by someone else: the CLI must not talk to it.
+    /// "Someone else" is the token's default owner, a group under Wine 8 (one user, no other to use).
+    /// </summary>
+    [Test, Timeout(240_000)]
+    public async Task TheCliRefusesAControlPipeOwnedBySomeoneElse(CancellationToken ct)
+    {
+        await using var home = new WineHome(prefix);
+        var name = ControlPipeName.OfHome(WinePmx.WindowsPath(home.Path));
+        var psi = prefix.StartInfo("wine");
+        foreach (var arg in (string[])[TestWorkerExe, "--squat-pipe", name]) psi.ArgumentList.Add(arg);
+        using var squatter = Process.Start(psi)!;
+        try
+        {
+            var said = new StringBuilder();
+            squatter.OutputDataReceived += (_, e) => { lock (said) said.AppendLine(e.Data); };
+            squatter.BeginOutputReadLine();
+            string Said() { lock (said) return said.ToString(); }
+            await Poll.Until(() => Said().Contains("squatting pipe"), Deadline, "the squatter's pipe", ct);
+            var owners = Regex.Match(Said(), @"owner=(\S+) user=(\S+)");
+            if (owners.Groups[1].Value == owners.Groups[2].Value)
+                Skip.Test($"this Wine's token owner is the user ({owners.Groups[2].Value}): no other owner to squat with");
+
+            var list = await home.Pmx(ct, "list");
+
+            await Assert.That(list.ExitCode).IsNotEqualTo(0).Because(list.Stdout + list.Stderr);
+            await Assert.That(list.Stderr).Contains("belongs to another user").Because($"exit {list.ExitCode}: {list.Stdout}{list.Stderr}");
+            await Assert.That(list.Stderr).Contains(owners.Groups[1].Value);
+            await Assert.That(list.Stdout + list.Stderr).DoesNotContain("   at ").Because("a refusal is a message, not a stack trace");
+        }
+        finally
+        {
+            squatter.Kill(entireProcessTree: true);
+        }
     }
 
     [Test, Timeout(300_000)]

@@ -33,8 +33,8 @@ internal static class ControlPipe
 
     /// <summary>A connected client stream.</summary>
     /// <exception cref="DaemonNotRunningException">No daemon holds this PMX_HOME's lock and the pipe does not answer.</exception>
-    /// <exception cref="ControlProtocolException">A daemon holds the lock but its pipe did not answer within <paramref name="wait"/>.</exception>
-    /// <exception cref="IOException">The pipe belongs to another user, or connecting failed otherwise.</exception>
+    /// <exception cref="ControlProtocolException">A daemon holds the lock but its pipe did not answer within <paramref name="wait"/>, or the pipe belongs to another user.</exception>
+    /// <exception cref="IOException">Connecting failed otherwise.</exception>
     public static NamedPipeClientStream Connect(string socketPath, TimeSpan wait)
     {
         var pipe = new NamedPipeClientStream(".", Name(socketPath), PipeDirection.InOut, PipeOptions.Asynchronous);
@@ -50,8 +50,9 @@ internal static class ControlPipe
         catch (UnauthorizedAccessException e)
         {
             pipe.Dispose();
-            throw new IOException($"pmx: the control pipe {Name(socketPath)} for PMX_HOME={HomeOf(socketPath)} belongs to another user; " +
-                                  "pmx refuses to talk to it. Set PMX_HOME to a folder of your own.", e);
+            // A ControlProtocolException, so the CLI says this in one line instead of a stack trace.
+            throw new ControlProtocolException($"pmx: the control pipe {Name(socketPath)} for PMX_HOME={HomeOf(socketPath)} belongs to another user " +
+                                               $"({e.Message}); pmx refuses to talk to it. Set PMX_HOME to a folder of your own.", e);
         }
         catch
         {
@@ -70,7 +71,8 @@ internal static class ControlPipe
         }
         catch (Exception e) when (e is DaemonNotRunningException or ControlProtocolException)
         {
-            // A daemon still starting (lock taken, pipe not yet created) or leaving: not listening.
+            // A daemon still starting (lock taken, pipe not yet created) or leaving, or a pipe that
+            // is not ours (a daemon started now says so when it cannot create its own): not listening.
             return ControlSocket.Probe.Absent;
         }
     }
