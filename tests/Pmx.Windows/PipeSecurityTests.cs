@@ -13,6 +13,7 @@ namespace Pmx.Windows;
 /// read is each pipe's security descriptor, as the Windows test worker's --describe-pipe prints it:
 /// the owner and every ACE. The bar: the owner is the current user's SID and the one ACE grants
 /// that SID, nothing for Everyone, Anonymous, Users or any other SID or group.
+/// And the client half: the CLI refuses a pipe of the control pipe's name owned by someone else.
 /// </summary>
 [ClassDataSource<WinePrefix>(Shared = SharedType.PerClass)]
 [NotInParallel(nameof(PipeSecurityTests))]
