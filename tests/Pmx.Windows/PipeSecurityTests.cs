@@ -19,16 +19,11 @@ namespace Pmx.Windows;
 [NotInParallel(nameof(PipeSecurityTests))]
 public sealed partial class PipeSecurityTests(WinePrefix prefix)
 {
-    const string Worker = "testworker.exe";
     static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
-    static readonly string TestWorkerExe = Path.Combine(WinePmx.RepoRoot, "artifacts", "windows-testworker", Worker);
+    static readonly string TestWorkerExe = WindowsTestWorker.Exe;
 
     [Before(Test)]
-    public void NeedsWineAndTheWindowsTestWorker()
-    {
-        if (prefix.Unavailable is { } why) Skip.Test(why);
-        if (!File.Exists(TestWorkerExe)) Skip.Test($"{TestWorkerExe} is missing: run ./build.sh windows");
-    }
+    public void NeedsWineAndTheWindowsTestWorker() => WindowsTestWorker.SkipUnlessReady(prefix);
 
     [Test, Timeout(240_000)]
     public async Task TheControlPipeGrantsOnlyTheCurrentUser(CancellationToken ct)

@@ -13,16 +13,12 @@ namespace Pmx.Windows;
 [NotInParallel(nameof(WindowsWorkerTests))]
 public sealed partial class WindowsWorkerTests(WinePrefix prefix)
 {
-    const string Worker = "testworker.exe";
+    const string Worker = WindowsTestWorker.FileName;
     static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
-    static readonly string TestWorkerExe = Path.Combine(WinePmx.RepoRoot, "artifacts", "windows-testworker", Worker);
+    static readonly string TestWorkerExe = WindowsTestWorker.Exe;
 
     [Before(Test)]
-    public void NeedsWineAndTheWindowsTestWorker()
-    {
-        if (prefix.Unavailable is { } why) Skip.Test(why);
-        if (!File.Exists(TestWorkerExe)) Skip.Test($"{TestWorkerExe} is missing: run ./build.sh windows");
-    }
+    public void NeedsWineAndTheWindowsTestWorker() => WindowsTestWorker.SkipUnlessReady(prefix);
 
     [Test, Timeout(300_000)]
     public async Task StopSendsCtrlCAndTheWorkersOwnHandlerEndsItBeforeKillTimeout(CancellationToken ct)
