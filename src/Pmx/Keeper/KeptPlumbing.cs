@@ -87,6 +87,7 @@ internal sealed class KeptPlumbing(IWorkerPlumbing inner, KeeperLink keeper) : I
         public string Endpoint => socket.Endpoint;
         public int AcceptQueueLength => socket.AcceptQueueLength;
         public void SteerTo(IReadOnlyList<int> positions) => socket.SteerTo(positions);
+        public void StopListening() => socket.StopListening();
 
         public void Dispose()
         {

@@ -100,5 +100,13 @@ internal sealed class TcpListenSocket : IListenSocket
                 $"(at most {Pmx.Interop.Interop.MaxSteeredPositions} when some leave): {Marshal.GetLastPInvokeErrorMessage()}");
     }
 
+    /// <summary>shutdown(2) of a listener stops it listening for every descriptor of it, and takes it out of its SO_REUSEPORT group.</summary>
+    public void StopListening()
+    {
+        try { _socket.Shutdown(SocketShutdown.Both); }
+        catch (SocketException) { } // not listening any more: nothing to stop
+        catch (ObjectDisposedException) { }
+    }
+
     public void Dispose() => _socket.Dispose();
 }

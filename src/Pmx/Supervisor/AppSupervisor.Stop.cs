@@ -63,6 +63,7 @@ internal sealed partial class AppSupervisor
     {
         foreach (var slot in app.Slots) slot.OwnSocket = null;
         app.Reuseport.CloseAll();
+        app.SharedSocket?.StopListening();
         app.SharedSocket?.Dispose();
         app.SharedSocket = null;
     }

@@ -19,6 +19,12 @@ internal interface IListenSocket : IDisposable
     /// this socket's SO_REUSEPORT group, in the kernel's order (see ReuseportGroup).
     /// </summary>
     void SteerTo(IReadOnlyList<int> positions);
+    /// <summary>
+    /// Stops listening for every holder of the socket, before pmx closes its own descriptor: another
+    /// copy (the keeper's, until it handles the drop) would otherwise keep it in its SO_REUSEPORT group
+    /// and let connections queue on it with no worker to accept them.
+    /// </summary>
+    void StopListening();
 }
 
 /// <summary>What a worker said on its readiness channels (sd_notify or Node IPC).</summary>

@@ -12,7 +12,8 @@ namespace Pmx.Supervisor;
 /// to the wrong sockets (issue 11, defect 8).
 /// Scheme: every per-instance socket is opened and closed through this list, which applies the
 /// same two rules, and steering names sockets, which it turns into their group positions.
-/// pmx closes a slot's socket only once its workers have exited, so its descriptor is the last.
+/// pmx closes a slot's socket only once its workers have exited, and stops it listening first, so it
+/// leaves the group then even while the keeper still holds a copy.
 /// </remarks>
 internal sealed class ReuseportGroup
 {
@@ -30,12 +31,17 @@ internal sealed class ReuseportGroup
             _members[position] = _members[^1];
             _members.RemoveAt(_members.Count - 1);
         }
+        socket.StopListening();
         socket.Dispose();
     }
 
     public void CloseAll()
     {
-        foreach (var socket in _members) socket.Dispose();
+        foreach (var socket in _members)
+        {
+            socket.StopListening();
+            socket.Dispose();
+        }
         _members.Clear();
     }
 

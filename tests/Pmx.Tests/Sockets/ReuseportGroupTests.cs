@@ -70,6 +70,42 @@ public class ReuseportGroupTests
         }
     }
 
+    /// <summary>
+    /// A closed socket leaves the group at once even while another process still holds a copy of
+    /// it (the keeper does, until it handles the daemon's drop): else the kernel keeps it in its
+    /// place, steering computed for the group without it names it, and connections queue where no
+    /// worker accepts, reset when the copy closes (SocketLifecycleTests' scale-down after an errored slot).
+    /// </summary>
+    [Test, Timeout(30_000)]
+    public async Task AClosedSocketLeavesTheGroupAtOnceThoughACopyOfItIsStillOpen(CancellationToken ct)
+    {
+        var group = new ReuseportGroup();
+        var first = Listen(group, port: 0);
+        var port = first.Port;
+        var leaving = Listen(group, port);
+        var last = Listen(group, port);
+        var copy = Pmx.Interop.Interop.fcntl((int)leaving.Handle.DangerousGetHandle(), Pmx.Interop.Interop.F_DUPFD, 0);
+        await Assert.That(copy).IsGreaterThan(2);
+        using var keeperCopy = new Microsoft.Win32.SafeHandles.SafeFileHandle(copy, ownsHandle: true);
+        var clients = new List<TcpClient>();
+        try
+        {
+            group.Close(leaving); // the group is now first, last
+            group.SteerTo([last]);
+
+            await Connect(clients, port, ct);
+
+            await Poll.Until(() => first.AcceptQueueLength + last.AcceptQueueLength == Connections,
+                TimeSpan.FromSeconds(10), "every connection in a kept socket's accept queue", ct);
+            await Assert.That(first.AcceptQueueLength).IsEqualTo(0);
+        }
+        finally
+        {
+            foreach (var client in clients) client.Dispose();
+            group.CloseAll();
+        }
+    }
+
     /// <summary>Connects <see cref="Connections"/> clients; the kernel completes each handshake into an accept queue.</summary>
     static async Task Connect(List<TcpClient> clients, int port, CancellationToken ct)
     {

@@ -197,6 +197,7 @@ internal sealed class FakePlumbing : IWorkerPlumbing
         public string Endpoint => "127.0.0.1:0";
         public int AcceptQueueLength => 0;
         public void SteerTo(IReadOnlyList<int> positions) { }
+        public void StopListening() { }
         public void Dispose() { }
     }
 }
