@@ -105,6 +105,7 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
         var up = await Pmx("up", "-c", WinePmx.WindowsPath(config));
         await Assert.That(up.ExitCode).IsNotEqualTo(0);
         await Assert.That(up.Stderr).Contains("Pmx.Hosting").Because(up.Stderr + home.DaemonLog);
+        // The slot may be between workers (a new one launching has no status yet): the last exit keeps the old one's.
         var describe = await Pmx("describe", "stranger");
         await Assert.That(describe.Stdout).Contains("Pmx.Hosting").Because(describe.Stdout + home.DaemonLog);
         await Assert.That(describe.Stdout).Contains("exec_mode = \"fork\"");

@@ -127,9 +127,13 @@ internal static class SlotMachine
 
     static RecordExit Record(Exited x) => new(Describe(x.Worker), x.Uptime);
 
-    /// <summary>What `list` shows as the last exit.</summary>
+    /// <summary>
+    /// What `list` shows as the last exit. A missed readiness keeps the worker's last status, which
+    /// often says why (a Windows worker that never took its socket: it needs Pmx.Hosting), once
+    /// the slot's next worker has replaced that status with its own.
+    /// </summary>
     public static string Describe(Worker worker) => (worker.StopCause == StopCause.MissedReadiness
-        ? "no ready signal within listen_timeout"
+        ? "no ready signal within listen_timeout" + worker.StatusClause
         : worker.Exit?.Describe() ?? "exited")
         + (worker.AddressInUseLine is { } line ? "; " + AddressInUseHint.For(line) : "");
 

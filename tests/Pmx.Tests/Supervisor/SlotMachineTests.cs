@@ -271,4 +271,18 @@ public class SlotMachineTests
         await Assert.That(failed.Next.Launching).IsNull();
         await Assert.That(failed.Actions.SequenceEqual(Actions(new SlotAction.RecordExit("no such file", TimeSpan.Zero)))).IsTrue();
     }
+
+    [Test]
+    public async Task AMissedReadinessKeepsTheWorkersLastStatusInTheLastExit()
+    {
+        var silent = NewWorker();
+        silent.StatusText = "waiting for the app to take its listening socket";
+        silent.MarkStopping(StopCause.MissedReadiness);
+
+        await Assert.That(SlotMachine.Describe(silent))
+            .IsEqualTo("no ready signal within listen_timeout; its status: waiting for the app to take its listening socket");
+        var quiet = NewWorker();
+        quiet.MarkStopping(StopCause.MissedReadiness);
+        await Assert.That(SlotMachine.Describe(quiet)).IsEqualTo("no ready signal within listen_timeout");
+    }
 }
