@@ -23,8 +23,7 @@ public class ReuseportGroupTests
         var last = Listen(group, port);
         group.Close(leaving); // the kernel moves the last member into its place: last, kept (not kept, last)
         var newcomer = Listen(group, port); // joins at the end: last, kept, newcomer
-        var clients = new List<TcpClient>();
-        try
+        await ClosingAll(group, async clients =>
         {
             group.SteerTo([kept, newcomer]);
 
@@ -35,12 +34,7 @@ public class ReuseportGroupTests
             await Assert.That(last.AcceptQueueLength).IsEqualTo(0);
             await Assert.That(kept.AcceptQueueLength).IsGreaterThan(0);
             await Assert.That(newcomer.AcceptQueueLength).IsGreaterThan(0);
-        }
-        finally
-        {
-            foreach (var client in clients) client.Dispose();
-            group.CloseAll();
-        }
+        });
     }
 
     [Test, Timeout(30_000)]
@@ -50,8 +44,7 @@ public class ReuseportGroupTests
         var first = Listen(group, port: 0);
         var port = first.Port;
         var second = Listen(group, port);
-        var clients = new List<TcpClient>();
-        try
+        await ClosingAll(group, async clients =>
         {
             group.SteerTo([second]);
             group.SpreadOverAll();
@@ -62,12 +55,7 @@ public class ReuseportGroupTests
                 TimeSpan.FromSeconds(10), "every connection in an accept queue", ct);
             await Assert.That(first.AcceptQueueLength).IsGreaterThan(0);
             await Assert.That(second.AcceptQueueLength).IsGreaterThan(0);
-        }
-        finally
-        {
-            foreach (var client in clients) client.Dispose();
-            group.CloseAll();
-        }
+        });
     }
 
     /// <summary>
@@ -87,8 +75,7 @@ public class ReuseportGroupTests
         var copy = Pmx.Interop.Interop.fcntl((int)leaving.Handle.DangerousGetHandle(), Pmx.Interop.Interop.F_DUPFD, 0);
         await Assert.That(copy).IsGreaterThan(2);
         using var keeperCopy = new Microsoft.Win32.SafeHandles.SafeFileHandle(copy, ownsHandle: true);
-        var clients = new List<TcpClient>();
-        try
+        await ClosingAll(group, async clients =>
         {
             group.Close(leaving); // the group is now first, last
             group.SteerTo([last]);
@@ -98,7 +85,14 @@ public class ReuseportGroupTests
             await Poll.Until(() => first.AcceptQueueLength + last.AcceptQueueLength == Connections,
                 TimeSpan.FromSeconds(10), "every connection in a kept socket's accept queue", ct);
             await Assert.That(first.AcceptQueueLength).IsEqualTo(0);
-        }
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> with a list for its clients; then closes them and every socket of the group, even when it fails.</summary>
+    static async Task ClosingAll(ReuseportGroup group, Func<List<TcpClient>, Task> test)
+    {
+        var clients = new List<TcpClient>();
+        try { await test(clients); }
         finally
         {
             foreach (var client in clients) client.Dispose();
