@@ -79,7 +79,7 @@ internal static class DaemonConnection
     /// session, then waits for the daemon's socket. A keeper that is alive is restarting a daemon
     /// that died: waiting for it is right, a second keeper would race it for the workers.
     /// </summary>
-    static async Task<bool> StartDaemon(CancellationToken ct)
+    internal static async Task<bool> StartDaemon(CancellationToken ct)
     {
         Home.EnsureExists();
         KeepDaemonLogBounded();

@@ -15,8 +15,13 @@ internal static class ListCommand
         ListAnswer answer;
         try
         {
-            var line = ControlClient.SendLine(DaemonConnection.Home.SocketPath, ListExchange.Request(filter), ListExchange.IsResult);
-            answer = ListExchange.Read(line);
+            answer = Ask(filter);
+        }
+        catch (DaemonNotRunningException) when (LeftByADeadDaemon())
+        {
+            // Its apps are not gone: a new daemon restarts them from state.json (DaemonAdoption.RestartOrStart).
+            if (!DaemonConnection.StartDaemon(CancellationToken.None).GetAwaiter().GetResult()) return ExitCodes.Failure;
+            return Run(json, filter);
         }
         catch (DaemonNotRunningException)
         {
@@ -51,4 +56,15 @@ internal static class ListCommand
         }
         return ExitCodes.Ok;
     }
+
+    static ListAnswer Ask(string? filter) =>
+        ListExchange.Read(ControlClient.SendLine(DaemonConnection.Home.SocketPath, ListExchange.Request(filter), ListExchange.IsResult));
+
+    /// <summary>
+    /// A Windows daemon that died (killed, crashed) took its workers with it but left its apps in
+    /// state.json: listing starts the daemon that brings them back, rather than saying there are none.
+    /// On Linux the keeper starts that daemon itself.
+    /// </summary>
+    static bool LeftByADeadDaemon() =>
+        OperatingSystem.IsWindows() && File.Exists(Daemon.DaemonStateFile.PathIn(DaemonConnection.Home));
 }

@@ -6,8 +6,7 @@ using Pmx.Supervisor;
 namespace Pmx.Daemon;
 
 /// <summary>A background daemon's start over a dead one's workers, and its state file from then on (DESIGN §12).</summary>
-[System.Runtime.Versioning.SupportedOSPlatform("linux")]
-internal static class DaemonAdoption
+internal static partial class DaemonAdoption
 {
     /// <summary>
     /// Takes over the workers of a daemon that died on this PMX_HOME (DESIGN §12), then records
@@ -15,6 +14,7 @@ internal static class DaemonAdoption
     /// worker cannot be taken over (its pipes died with the old daemon): it is stopped, and said so.
     /// </summary>
     /// <returns>The watch over adopted workers' exits (WatchAdoptedExits), to dispose with the daemon.</returns>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static IDisposable? AdoptOrStart(Supervisor.AppSupervisor supervisor, SupervisorLoop loop, KeeperLink? keeper, KeptPlumbing? kept,
         Sockets.Node.NodeListenSockets nodeListens, string statePath, ILogger log)
     {
@@ -42,6 +42,13 @@ internal static class DaemonAdoption
             supervisor.OnChildExited(pid, status);
         });
         var adoptedExits = keeper is null ? null : WatchAdoptedExits(supervisor);
+        RecordStateOnEveryChange(supervisor, loop, statePath, warn);
+        return adoptedExits;
+    }
+
+    /// <summary>Writes the state file now and, once per loop turn, after every change (the next daemon reads it if this one dies).</summary>
+    static void RecordStateOnEveryChange(Supervisor.AppSupervisor supervisor, SupervisorLoop loop, string statePath, Action<string> warn)
+    {
         var isWritePending = false;
         supervisor.StateChanged = () =>
         {
@@ -60,7 +67,6 @@ internal static class DaemonAdoption
             });
         };
         supervisor.StateChanged();
-        return adoptedExits;
     }
 
     /// <summary>
@@ -69,6 +75,7 @@ internal static class DaemonAdoption
     /// run. Foreground mode has no keeper to take them over (and their pipes may be gone with the
     /// old one), and starting the apps beside them would serve every app twice.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static string? RefusalOverLiveWorkers(string statePath)
     {
         if (DaemonStateFile.Read(statePath, _ => { }) is not { } previous) return null;
@@ -83,6 +90,7 @@ internal static class DaemonAdoption
             + $"or stop them yourself ('kill -TERM -- {pids}'), then run this again.";
     }
 
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     static bool IsStillRunning(WorkerRecord worker) =>
         ProcessStats.TryRead(worker.Pid, out var sample) && sample.StartTimeTicks == worker.StartTimeTicks
         && ProcessLineage.TryRead(worker.Pid, out _, out var isZombie) && !isZombie;
@@ -92,6 +100,7 @@ internal static class DaemonAdoption
     /// killed keeper, so the worker is init's child) still shows through the worker's pidfd: if no
     /// report came by the next look, the exit is reported with an unknown status.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     static Timer WatchAdoptedExits(Supervisor.AppSupervisor supervisor)
     {
         var seenBefore = new HashSet<int>();

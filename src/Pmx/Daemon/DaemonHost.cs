@@ -122,6 +122,7 @@ internal sealed class DaemonHost
         using var exits = host.WatchExits(supervisor.OnChildExited);
         var statePath = DaemonStateFile.PathIn(_home);
         using var adoptedExits = _foreground || !OperatingSystem.IsLinux() ? null : DaemonAdoption.AdoptOrStart(supervisor, loop, keeper, kept, plumbing.NodeListens, statePath, log);
+        if (!_foreground && OperatingSystem.IsWindows()) DaemonAdoption.RestartOrStart(supervisor, loop, statePath, log);
         var handover = new Handover(keeper, snapshot =>
         {
             DaemonStateFile.Write(statePath, snapshot());

@@ -7,6 +7,8 @@ internal static unsafe partial class Kernel32
 {
     internal const uint PROCESS_QUERY_LIMITED_INFORMATION = 0x1000;
     internal const uint PROCESS_VM_READ = 0x0010;
+    internal const uint PROCESS_TERMINATE = 0x0001;
+    internal const uint STILL_ACTIVE = 259;
 
     /// <summary>An invalid handle (GetLastError set) when the process is gone or not ours to query.</summary>
     [LibraryImport(Library, SetLastError = true)]

@@ -37,11 +37,17 @@ internal sealed partial class AppSupervisor
         if (worker is not { State: WorkerState.Online or WorkerState.Launching }) return null;
         if (!_startTimes.TryGetValue(worker.Pid, out var ticks))
         {
-            if (!OperatingSystem.IsLinux() || !ProcessStats.TryRead(worker.Pid, out var sample)) return null;
-            _startTimes[worker.Pid] = ticks = sample.StartTimeTicks;
+            if (StartTimeOf(worker.Pid) is not { } read) return null;
+            _startTimes[worker.Pid] = ticks = read;
         }
         return new WorkerRecord(worker.Pid, ticks, worker.StartedAt, worker.OnlineAt, worker.NodeChannelKey, worker.Notify?.KeeperKey, worker.Notify?.Path);
     }
+
+    /// <summary>What tells the process apart from a later one with its pid: /proc's start time on Linux, the creation time on Windows.</summary>
+    static long? StartTimeOf(int pid) =>
+        OperatingSystem.IsLinux() ? ProcessStats.TryRead(pid, out var sample) ? sample.StartTimeTicks : null
+        : OperatingSystem.IsWindows() ? WindowsProcessIdentity.CreationTime(pid)
+        : null;
 
     /// <summary>Takes over the apps and live workers a dead daemon recorded (see the comment above). Runs on the loop, before any request.</summary>
     public void Adopt(DaemonState state, IWorkerAdoption adoption)
