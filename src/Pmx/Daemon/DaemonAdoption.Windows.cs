@@ -20,7 +20,8 @@ internal static partial class DaemonAdoption
         {
             var died = previous.Apps.Sum(app => app.Slots.Count(slot => slot.Worker is not null));
             loop.InvokeAsync(() => { supervisor.Adopt(CountingTheRestart(previous), new JobObjectRevival(warn)); return Task.FromResult(0); }).GetAwaiter().GetResult();
-            log.LogWarning("the previous daemon died; its {Count} workers died with it (Job Objects); restarted them", died);
+            log.LogWarning("the previous daemon died; its {Workers} died with it (Job Objects); restarted {Them}",
+                died == 1 ? "1 worker" : $"{died} workers", died == 1 ? "it" : "them");
         }
         RecordStateOnEveryChange(supervisor, loop, statePath, warn);
     }

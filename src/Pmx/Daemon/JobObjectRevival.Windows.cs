@@ -14,6 +14,8 @@ namespace Pmx.Daemon;
 [System.Runtime.Versioning.SupportedOSPlatform("windows")]
 internal sealed class JobObjectRevival(Action<string> warn) : IWorkerAdoption
 {
+    public string WhyNotAdopted => "it died with the previous daemon's Job Object";
+
     public bool TryAdopt(int pid, long startTimeTicks, out SafeFileHandle? stdout, out SafeFileHandle? stderr)
     {
         stdout = stderr = null;

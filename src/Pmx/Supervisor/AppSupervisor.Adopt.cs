@@ -92,7 +92,7 @@ internal sealed partial class AppSupervisor
         if (!adoption.TryAdopt(record.Pid, record.StartTimeTicks, out var stdout, out var stderr))
         {
             adoption.Stop(record.Pid, record.StartTimeTicks);
-            _log.LogWarning("{Worker} pid {Pid} cannot be adopted (exited, or its output pipes were lost with the keeper); stopped it if it ran", label, record.Pid);
+            _log.LogWarning("{Worker} pid {Pid} cannot be adopted ({Why}); stopped it if it ran", label, record.Pid, adoption.WhyNotAdopted);
             return false;
         }
         if (app.Spec.ExecMode == Config.ExecMode.Cluster && app.Spec.Port is not null)

@@ -17,6 +17,9 @@ internal interface IWorkerAdoption
     /// </summary>
     bool TryAdopt(int pid, long startTimeTicks, out SafeFileHandle? stdout, out SafeFileHandle? stderr);
 
+    /// <summary>Why a recorded worker could not be taken over, for the daemon's log.</summary>
+    string WhyNotAdopted => "exited, or its output pipes were lost with the keeper";
+
     /// <summary>The listening socket at the worker's fd 3, when the keeper kept a copy of it; null otherwise.</summary>
     IListenSocket? TakeListenSocket(int pid, AppSpec spec);
 
