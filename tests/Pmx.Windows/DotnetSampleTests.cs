@@ -23,14 +23,14 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
         if (prefix.Unavailable is { } why) Skip.Test(why);
         if (!File.Exists(Sample)) throw new InvalidOperationException($"{Sample} is missing: run ./build.sh windows first");
         await using var home = new WineHome(prefix);
-        var port = FreePort();
+        var port = WinePmx.FreePort();
         var config = WriteConfig(home.Path, port, instances: 3);
         Task<RunResult> Pmx(params string[] args) => WinePmx.Run(prefix, home.Path, args, ct);
 
         // wait_ready: online means READY=1 came over the pipe.
         var up = await Pmx("up", "-c", config);
         await Assert.That(up.ExitCode).IsEqualTo(0).Because(up.Stderr + home.DaemonLog);
-        await Assert.That(await Online(Pmx)).IsEqualTo(3);
+        await Assert.That(await WinePmx.OnlineCount(Pmx)).IsEqualTo(3);
 
         // More than one worker accepts on the one socket (each has its own duplicate).
         var answering = new HashSet<string>();
@@ -53,14 +53,14 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
 
         var scale = await Pmx("scale", "web", "2");
         await Assert.That(scale.ExitCode).IsEqualTo(0).Because(scale.Stderr + home.DaemonLog);
-        await Poll.Until(async () => await Online(Pmx) == 2, OnlineDeadline, "2 workers online", ct);
+        await Poll.Until(async () => await WinePmx.OnlineCount(Pmx) == 2, OnlineDeadline, "2 workers online", ct);
         var (status, body) = await LoadClient.Get(port);
         await Assert.That(status).IsEqualTo(200);
         await Assert.That(body).StartsWith("hello from dotnet-web pid=");
 
         var stop = await Pmx("stop", "web");
         await Assert.That(stop.ExitCode).IsEqualTo(0).Because(stop.Stderr + home.DaemonLog);
-        await Assert.That(await Online(Pmx)).IsEqualTo(0);
+        await Assert.That(await WinePmx.OnlineCount(Pmx)).IsEqualTo(0);
         // Stopped by STOP on the pipe, not killed after kill_timeout.
         await Assert.That(home.DaemonLog).DoesNotContain("sending SIGKILL");
 
@@ -93,7 +93,7 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
             args = ['{WinePmx.WindowsPath(idle)}']
             interpreter = "none"
             exec_mode = "cluster"
-            port = {FreePort()}
+            port = {WinePmx.FreePort()}
             host = "127.0.0.1"
             wait_ready = true
             listen_timeout = 3000
@@ -125,7 +125,7 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
         if (prefix.Unavailable is { } why) Skip.Test(why);
         if (!File.Exists(Sample)) throw new InvalidOperationException($"{Sample} is missing: run ./build.sh windows first");
         await using var home = new WineHome(prefix);
-        var port = FreePort();
+        var port = WinePmx.FreePort();
         var config = Path.Combine(home.Path, "ecosystem.toml");
         File.WriteAllText(config, $"""
             [[apps]]
@@ -149,7 +149,7 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
 
         var stop = await Pmx("stop", "web");
         await Assert.That(stop.ExitCode).IsEqualTo(0).Because(stop.Stderr + home.DaemonLog);
-        await Assert.That(await Online(Pmx)).IsEqualTo(0);
+        await Assert.That(await WinePmx.OnlineCount(Pmx)).IsEqualTo(0);
         var down = await Pmx("down");
         await Assert.That(down.ExitCode).IsEqualTo(0).Because(down.Stderr);
         await Poll.Until(() => prefix.Processes("dotnet-web.exe").Count == 0, OnlineDeadline, "no dotnet-web.exe left", ct);
@@ -175,20 +175,5 @@ public sealed class DotnetSampleTests(WinePrefix prefix)
             DRAIN_MS = "1000"
             """);
         return WinePmx.WindowsPath(path);
-    }
-
-    static async Task<int> Online(Func<string[], Task<RunResult>> pmx)
-    {
-        var list = await pmx(["list", "--json"]);
-        if (list.ExitCode != 0) return -1;
-        using var json = JsonDocument.Parse(list.Stdout);
-        return json.RootElement.EnumerateArray().Count(p => p.GetProperty("status").GetString() == "online");
-    }
-
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -112,7 +112,7 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
             args = ["--describe-pipe", "{pipe}"]
             interpreter = "none"
             exec_mode = "cluster"
-            port = {FreePort()}
+            port = {WinePmx.FreePort()}
             host = "127.0.0.1"
             kill_timeout = 2000
             """);
@@ -180,11 +180,4 @@ public sealed partial class PipeSecurityTests(WinePrefix prefix)
 
     [GeneratedRegex(@"pipe (\S+) (?:user|error)=")]
     private static partial Regex HandoffPipeName();
-
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -24,7 +24,7 @@ public sealed class SeedAppTests(WinePrefix prefix)
         if (node is null || !File.Exists(node)) Skip.Test($"{NodeVariable} does not name node.exe: run the lane through ./build.sh test");
         await using var home = new WineHome(prefix);
         var app = CopySeedSample(home.Path);
-        var port = FreePort();
+        var port = WinePmx.FreePort();
         // node.exe first on the Windows PATH; PORT as the seed's README says.
         var env = new Dictionary<string, string>
         {
@@ -35,7 +35,7 @@ public sealed class SeedAppTests(WinePrefix prefix)
 
         var start = await Pmx("start", "ecosystem.config.js");
         await Assert.That(start.ExitCode).IsEqualTo(0).Because(start.Stderr + home.DaemonLog);
-        await Poll.Until(async () => await Online(Pmx) == 4, OnlineDeadline, "4 workers online", ct);
+        await Poll.Until(async () => await WinePmx.OnlineCount(Pmx) == 4, OnlineDeadline, "4 workers online", ct);
 
         await using (var load = new LoadClient(port, concurrency: 4, keepAlive: true))
         {
@@ -49,19 +49,11 @@ public sealed class SeedAppTests(WinePrefix prefix)
 
         var scale = await Pmx("scale", "app", "2");
         await Assert.That(scale.ExitCode).IsEqualTo(0).Because(scale.Stderr);
-        await Poll.Until(async () => await Online(Pmx) == 2, OnlineDeadline, "2 workers online", ct);
+        await Poll.Until(async () => await WinePmx.OnlineCount(Pmx) == 2, OnlineDeadline, "2 workers online", ct);
 
         var down = await Pmx("down");
         await Assert.That(down.ExitCode).IsEqualTo(0).Because(down.Stderr);
         await Poll.Until(() => prefix.Processes("node.exe").Count == 0, OnlineDeadline, "no node.exe left", ct);
-    }
-
-    static async Task<int> Online(Func<string[], Task<RunResult>> pmx)
-    {
-        var list = await pmx(["list", "--json"]);
-        if (list.ExitCode != 0) return -1;
-        using var json = JsonDocument.Parse(list.Stdout);
-        return json.RootElement.EnumerateArray().Count(p => p.GetProperty("status").GetString() == "online");
     }
 
     /// <summary>app.js, ecosystem.config.js and package.json as the seed has them; node_modules (pure JS) linked.</summary>
@@ -73,12 +65,5 @@ public sealed class SeedAppTests(WinePrefix prefix)
             File.Copy(Path.Combine(source, file), Path.Combine(folder, file));
         Directory.CreateSymbolicLink(Path.Combine(folder, "node_modules"), Path.Combine(source, "node_modules"));
         return folder;
-    }
-
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -14,6 +14,23 @@ public static class WinePmx
     public static string PmxExe { get; } = Path.Combine(RepoRoot, "artifacts", "windows", "pmx.exe");
 
     /// <summary>The Windows path Wine gives a Linux path (drive Z: is the Linux root).</summary>
+    /// <summary>A free TCP port on 127.0.0.1, for an app's `port` (the Linux client loads it there).</summary>
+    public static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>How many workers `list --json` shows online; -1 when the list fails.</summary>
+    public static async Task<int> OnlineCount(Func<string[], Task<RunResult>> pmx)
+    {
+        var list = await pmx(["list", "--json"]);
+        if (list.ExitCode != 0) return -1;
+        using var json = System.Text.Json.JsonDocument.Parse(list.Stdout);
+        return json.RootElement.EnumerateArray().Count(p => p.GetProperty("status").GetString() == "online");
+    }
+
     public static string WindowsPath(string linuxPath) => "Z:" + linuxPath.Replace('/', '\\');
 
     /// <summary>`wine pmx.exe args` with PMX_HOME set to <paramref name="home"/>.</summary>
