@@ -110,10 +110,18 @@ internal sealed partial class AppSupervisor
             return (failures.ExitCode == 0 ? null : failures.Message, null);
         }
         Dispatch(app, slot, SlotEvent.Reload);
-        // The replacement is spawned off the loop: wait for its outcome.
+        // The replacement is spawned off the loop: wait for its outcome. The incoming worker is taken
+        // when the launch ends, not when this continuation runs: a READY that beat the spawn's outcome
+        // promotes it in the same loop step, and Incoming is empty again by then.
         var ticket = slot.View.Launching;
-        await slot.Until(s => ticket is null || s.View.Launching != ticket);
-        if (slot.Incoming is not { } incoming) return ($"{app.Name}#{slot.Index}: {slot.LastExit}", null);
+        Worker? launched = null;
+        await slot.Until(s =>
+        {
+            if (ticket is not null && s.View.Launching == ticket) return false;
+            launched = s.Incoming;
+            return true;
+        });
+        if (launched is not { } incoming) return ($"{app.Name}#{slot.Index}: {slot.LastExit}", null);
         await slot.Until(s => s.State != SlotState.Replacing || s.Incoming != incoming);
         if (slot.Current != incoming || incoming.State != WorkerState.Online)
         {

@@ -124,6 +124,25 @@ public class SupervisorTests
     }
 
     [Test, Timeout(10_000)]
+    public async Task AReplacementReadyBeforeItsSpawnReturnsCountsAsAReloadedSlot(CancellationToken ct)
+    {
+        // A fast worker's READY can reach the loop before its spawn's outcome does: the slot is
+        // promoted in the very step that ends the launch, and the reload must still see success.
+        using var rig = new SupervisorRig();
+        var spec = SupervisorRig.ClusterApp() with { WaitReady = true, ListenTimeout = TimeSpan.FromSeconds(10) };
+        var old = await rig.UpReady(spec);
+        rig.Host.BeforeSpawnReturns = _ => rig.Plumbing.SendReady(1);
+        var reload = rig.Run(s => s.Reload("web", _ => { }));
+        await rig.Settle();
+        await rig.Exit(old, ExitStatus.Exited(0));
+        var outcome = await reload;
+        await Assert.That(outcome.ExitCode).IsEqualTo(0).Because(outcome.Message ?? "");
+        var row = (await rig.List()).Single();
+        await Assert.That(row.Pid).IsEqualTo(rig.Host.Spawned[1]);
+        await Assert.That(row.Status).IsEqualTo(ProcessStatus.Online);
+    }
+
+    [Test, Timeout(10_000)]
     public async Task AReloadWhoseNewWorkerNeverGetsReadyFailsAndKeepsTheOldOne(CancellationToken ct)
     {
         using var rig = new SupervisorRig();
