@@ -76,8 +76,12 @@ internal sealed partial class AppSupervisor
         foreach (var stray in adoption.StopStrays(adopted))
             _log.LogWarning("stopping pid {Pid} (SIGTERM, SIGKILL after 10 s): the previous daemon left it running without recording it as an app's serving worker (a reload or start it did not finish, or a worker it was stopping)", stray);
         adoption.Finish();
-        _log.LogInformation("adopted {Count} live workers of {Apps} from the previous daemon (pmx {Version})",
-            adopted.Count, Plural(state.Apps.Count, "app"), state.PmxVersion);
+        if (adopted.Count > 0)
+            _log.LogInformation("adopted {Workers} of {Apps} from the previous daemon (pmx {Version})",
+                Plural(adopted.Count, "live worker"), Plural(state.Apps.Count, "app"), state.PmxVersion);
+        else
+            _log.LogInformation("took over {Apps} from the previous daemon (pmx {Version}); none of its workers was left to adopt",
+                Plural(state.Apps.Count, "app"), state.PmxVersion);
         foreach (var (app, slot) in restart)
         {
             _log.LogWarning("{App}#{Index} had no live worker to adopt; starting one", app.Name, slot.Index);

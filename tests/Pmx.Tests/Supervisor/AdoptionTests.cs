@@ -63,6 +63,41 @@ public class AdoptionTests
     }
 
     [Test]
+    public async Task TheLogCountsTheAdoptedWorkersInWords()
+    {
+        var log = new RecordingLogger();
+        using var rig = new SupervisorRig(log);
+        var state = new DaemonState("0.0.1",
+        [
+            new AppState(SupervisorRig.App("web", 2), new Dictionary<string, string>(), null, null,
+                [new SlotRecord(0, 0, 0, Worker(4100)), new SlotRecord(1, 1, 0, Worker(4101))]),
+        ]);
+        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(state, new ScriptedAdoption(new HashSet<int> { 4100 })));
+        await rig.Settle();
+
+        await Assert.That(log.Lines).Contains("adopted 1 live worker of 1 app from the previous daemon (pmx 0.0.1)");
+    }
+
+    [Test]
+    public async Task ADaemonThatFindsNoLiveWorkerSaysItTookTheAppsOverNotThatItAdoptedNone()
+    {
+        // Windows: the Job Objects died with the previous daemon, and every worker with them.
+        var log = new RecordingLogger();
+        using var rig = new SupervisorRig(log);
+        var state = new DaemonState("0.0.1",
+        [
+            new AppState(SupervisorRig.App("web", 2), new Dictionary<string, string>(), null, null,
+                [new SlotRecord(0, 0, 0, Worker(4100)), new SlotRecord(1, 1, 0, Worker(4101))]),
+            new AppState(SupervisorRig.App("api", 1), new Dictionary<string, string>(), null, null, [new SlotRecord(0, 2, 0, Worker(4102))]),
+        ]);
+        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(state, new ScriptedAdoption(new HashSet<int>())));
+        await rig.Settle();
+
+        await Assert.That(log.Lines).Contains("took over 2 apps from the previous daemon (pmx 0.0.1); none of its workers was left to adopt");
+        await Assert.That(log.Lines.Any(l => l.StartsWith("adopted 0", StringComparison.Ordinal))).IsFalse();
+    }
+
+    [Test]
     public async Task AnErroredSlotStaysErroredAndAStartingWorkerIsAdoptedStillLaunching()
     {
         using var rig = new SupervisorRig();

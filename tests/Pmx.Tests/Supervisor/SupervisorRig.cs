@@ -20,8 +20,9 @@ internal sealed class SupervisorRig : IDisposable
     public AppSupervisor Supervisor { get; }
     public List<string> Progress { get; } = [];
 
-    public SupervisorRig() =>
-        Supervisor = new AppSupervisor(Host, Plumbing, Time, NullLogger.Instance, Loop);
+    /// <param name="log">The supervisor's log; none by default.</param>
+    public SupervisorRig(Microsoft.Extensions.Logging.ILogger? log = null) =>
+        Supervisor = new AppSupervisor(Host, Plumbing, Time, log ?? NullLogger.Instance, Loop);
 
     public static AppSpec App(string name = "web", int instances = 1) => new()
     {
