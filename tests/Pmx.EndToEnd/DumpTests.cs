@@ -18,7 +18,8 @@ public class DumpTests
 
             """);
         await sandbox.PmxOk(ct, "up");
-        await sandbox.PmxOk(ct, "save");
+        var save = await sandbox.PmxOk(ct, "save");
+        await Assert.That(save.Stdout).Contains("saved 1 app (1 instance) to ");
         var dump = await File.ReadAllTextAsync(Path.Combine(sandbox.Home, "dump.toml"), ct);
         await Assert.That(dump).Contains("\nrestart_delay = \"1200h\"\n");
         await Assert.That(dump).Contains("\nmin_uptime = \"1200h\"\n");

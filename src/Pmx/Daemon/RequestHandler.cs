@@ -76,7 +76,7 @@ internal sealed class RequestHandler(Supervisor.AppSupervisor supervisor, Superv
                 var dump = await loop.InvokeAsync(() => Task.FromResult(DumpFile.Render(saved, DateTimeOffset.Now)));
                 DumpFile.WriteAtomically(home.DumpPath, dump);
                 var empty = saved.Where(a => a.Slots.Count == 0).Select(a => a.Name).ToList();
-                await responder.Result(ExitCodes.Ok, $"saved {saved.Count - empty.Count} app{(saved.Count - empty.Count == 1 ? "" : "s")} ({saved.Sum(a => a.Slots.Count)} instances) to {home.DumpPath}"
+                await responder.Result(ExitCodes.Ok, $"saved {English.Count(saved.Count - empty.Count, "app")} ({English.Count(saved.Sum(a => a.Slots.Count), "instance")}) to {home.DumpPath}"
                     + (empty.Count == 0 ? "" : $"; left out {string.Join(", ", empty)} (scaled to 0)"));
                 return;
             case "update" when handover != null && request.Args is [var binary, var protocol]:

@@ -140,5 +140,5 @@ internal sealed partial class AppSupervisor
     /// <summary>A slot for instance <paramref name="index"/> with the next daemon-wide id.</summary>
     Slot NewSlot(int index) => new(index, _nextSlotId++);
 
-    static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+    static string Plural(int n, string noun) => English.Count(n, noun);
 }
