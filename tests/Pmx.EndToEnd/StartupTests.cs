@@ -23,6 +23,15 @@ public class StartupTests
     }
 
     [Test, Timeout(30_000)]
+    public async Task UnstartupWithNoUnitInstalledSaysThereIsNothingToRemove(CancellationToken ct)
+    {
+        await using var sandbox = new PmxSandbox();
+        // The unit is per user (pmx-USER.service); this test's user has none unless one was installed here.
+        var unstartup = await sandbox.PmxOk(ct, "unstartup");
+        await Assert.That(unstartup.Stdout).Matches(@"^(nothing to remove: /etc/systemd/system/pmx-[^ ]+\.service does not exist|to stop pmx starting at boot)");
+    }
+
+    [Test, Timeout(30_000)]
     public async Task WithSudoUserSetTheUnitNeverRunsAsRoot(CancellationToken ct)
     {
         await using var sandbox = new PmxSandbox();

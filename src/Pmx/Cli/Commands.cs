@@ -119,14 +119,18 @@ internal sealed class Commands
     [Command("resurrect")]
     public int Resurrect(bool noDaemon = false) => ResurrectCommand.Run(noDaemon);
 
-    /// <summary>Print (or install) a systemd unit that resurrects pmx at boot.</summary>
-    /// <param name="system">Init system (only systemd for now).</param>
-    /// <param name="install">Write the unit instead of printing it.</param>
+    /// <summary>Print (or install) what resurrects pmx at boot: a systemd unit on Linux, a logon entry on Windows.</summary>
+    /// <param name="system">systemd (Linux, the default there) or windows (the default there).</param>
+    /// <param name="install">Write the unit or the logon entry instead of printing it.</param>
     /// <param name="user">-u, The user whose saved apps the unit runs (default: you; under sudo, SUDO_USER).</param>
     /// <param name="hp">That user's home folder, when PMX_HOME is not set (default: from /etc/passwd).</param>
     [Command("startup")]
-    public int Startup([Argument] string system = "systemd", bool install = false, string? user = null, string? hp = null) =>
+    public int Startup([Argument] string? system = null, bool install = false, string? user = null, string? hp = null) =>
         StartupCommand.Run(system, install, user, hp);
+
+    /// <summary>Undo 'pmx startup': remove the logon entry (Windows), or say how to remove the systemd unit.</summary>
+    [Command("unstartup")]
+    public int Unstartup() => StartupCommand.Unstartup();
 
     /// <summary>Validate an ecosystem file and print what would run, without starting anything.</summary>
     /// <param name="config">-c, The ecosystem file to read.</param>

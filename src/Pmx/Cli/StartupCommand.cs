@@ -3,26 +3,17 @@ namespace Pmx.Cli;
 /// <summary>`pmx startup [systemd] [-u USER] [--hp HOME] [--install]`: start pmx at boot with the apps of the last `pmx save`.</summary>
 internal static class StartupCommand
 {
-    public static int Run(string system, bool install, string? user, string? home)
+    public static int Run(string? system, bool install, string? user, string? home)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            Console.Error.WriteLine("pmx: startup writes a systemd unit, so it runs on Linux only; on Windows use a scheduled task that runs 'pmx resurrect' at logon");
-            return ExitCodes.Usage;
-        }
+        if (OperatingSystem.IsWindows()) return WindowsStartup.Startup(system, install, user, home);
+        if (!OperatingSystem.IsLinux()) return Unsupported();
+        system ??= "systemd";
         if (!string.Equals(system, "systemd", StringComparison.OrdinalIgnoreCase))
         {
             Console.Error.WriteLine($"pmx: startup supports 'systemd' only for now, not '{StartupTarget.Escaped(system)}'");
             return ExitCodes.Usage;
         }
-        var request = new StartupRequest(user, home, Interop.Interop.geteuid(), Environment.GetEnvironmentVariable("SUDO_USER"),
-            Environment.GetEnvironmentVariable("PMX_HOME"), DaemonConnection.Home.Root);
-        if (StartupTarget.Resolve(request, PasswdFile.Read(), out var error) is not { } target)
-        {
-            Console.Error.WriteLine($"pmx: {error}");
-            return ExitCodes.Usage;
-        }
-        var (targetUser, pmxHome) = target;
+        if (Target(user, home) is not (string targetUser, string pmxHome)) return ExitCodes.Usage;
         var pmxPath = Environment.ProcessPath ?? "/usr/local/bin/pmx";
         foreach (var (what, value) in new[] { ("PMX_HOME", pmxHome), ("the path of pmx", pmxPath) })
         {
@@ -62,6 +53,40 @@ internal static class StartupCommand
         }
         Console.Out.WriteLine($"wrote {path}; enable it with: systemctl daemon-reload && systemctl enable --now {SystemdUnit.UnitName(targetUser)}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>`pmx unstartup`: removes the logon entry on Windows; on Linux, says how to remove the unit (pmx runs no systemctl).</summary>
+    public static int Unstartup()
+    {
+        if (OperatingSystem.IsWindows()) return WindowsStartup.Unstartup();
+        if (!OperatingSystem.IsLinux()) return Unsupported();
+        if (Target(null, null) is not (string targetUser, _)) return ExitCodes.Usage;
+        var unit = SystemdUnit.UnitName(targetUser);
+        var path = Path.Combine("/etc/systemd/system", unit);
+        if (!File.Exists(path))
+        {
+            Console.Out.WriteLine($"nothing to remove: {path} does not exist");
+            return ExitCodes.Ok;
+        }
+        Console.Out.WriteLine($"to stop pmx starting at boot (the running apps are untouched), run as root:");
+        Console.Out.WriteLine($"  systemctl disable {unit} && rm {path} && systemctl daemon-reload");
+        return ExitCodes.Ok;
+    }
+
+    static int Unsupported()
+    {
+        Console.Error.WriteLine("pmx: startup writes a systemd unit on Linux or a logon entry on Windows; this system has neither");
+        return ExitCodes.Usage;
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    static (string User, string PmxHome)? Target(string? user, string? home)
+    {
+        var request = new StartupRequest(user, home, Interop.Interop.geteuid(), Environment.GetEnvironmentVariable("SUDO_USER"),
+            Environment.GetEnvironmentVariable("PMX_HOME"), DaemonConnection.Home.Root);
+        var target = StartupTarget.Resolve(request, PasswdFile.Read(), out var error);
+        if (target is null) Console.Error.WriteLine($"pmx: {error}");
+        return target;
     }
 
     /// <summary>
