@@ -62,39 +62,33 @@ public class AdoptionTests
         await Assert.That(adoption.IsFinished).IsTrue();
     }
 
-    [Test]
-    public async Task TheLogCountsTheAdoptedWorkersInWords()
+    static AppState TwoWorkerWeb() => new(SupervisorRig.App("web", 2), new Dictionary<string, string>(), null, null,
+        [new SlotRecord(0, 0, 0, Worker(4100)), new SlotRecord(1, 1, 0, Worker(4101))]);
+
+    /// <summary>What the daemon log says when <paramref name="apps"/> are adopted with only <paramref name="live"/> still running.</summary>
+    static async Task<IReadOnlyList<string>> AdoptionLog(IReadOnlyList<AppState> apps, params int[] live)
     {
         var log = new RecordingLogger();
         using var rig = new SupervisorRig(log);
-        var state = new DaemonState("0.0.1",
-        [
-            new AppState(SupervisorRig.App("web", 2), new Dictionary<string, string>(), null, null,
-                [new SlotRecord(0, 0, 0, Worker(4100)), new SlotRecord(1, 1, 0, Worker(4101))]),
-        ]);
-        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(state, new ScriptedAdoption(new HashSet<int> { 4100 })));
+        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(new DaemonState("0.0.1", apps), new ScriptedAdoption(live.ToHashSet())));
         await rig.Settle();
-
-        await Assert.That(log.Lines).Contains("adopted 1 live worker of 1 app from the previous daemon (pmx 0.0.1)");
+        return log.Lines;
     }
+
+    [Test]
+    public async Task TheLogCountsTheAdoptedWorkersInWords() =>
+        await Assert.That(await AdoptionLog([TwoWorkerWeb()], 4100))
+            .Contains("adopted 1 live worker of 1 app from the previous daemon (pmx 0.0.1)");
 
     [Test]
     public async Task ADaemonThatFindsNoLiveWorkerSaysItTookTheAppsOverNotThatItAdoptedNone()
     {
         // Windows: the Job Objects died with the previous daemon, and every worker with them.
-        var log = new RecordingLogger();
-        using var rig = new SupervisorRig(log);
-        var state = new DaemonState("0.0.1",
-        [
-            new AppState(SupervisorRig.App("web", 2), new Dictionary<string, string>(), null, null,
-                [new SlotRecord(0, 0, 0, Worker(4100)), new SlotRecord(1, 1, 0, Worker(4101))]),
-            new AppState(SupervisorRig.App("api", 1), new Dictionary<string, string>(), null, null, [new SlotRecord(0, 2, 0, Worker(4102))]),
-        ]);
-        await rig.Loop.InvokeAsync(() => rig.Supervisor.Adopt(state, new ScriptedAdoption(new HashSet<int>())));
-        await rig.Settle();
+        var api = new AppState(SupervisorRig.App("api", 1), new Dictionary<string, string>(), null, null, [new SlotRecord(0, 2, 0, Worker(4102))]);
+        var lines = await AdoptionLog([TwoWorkerWeb(), api]);
 
-        await Assert.That(log.Lines).Contains("took over 2 apps from the previous daemon (pmx 0.0.1); none of its workers was left to adopt");
-        await Assert.That(log.Lines.Any(l => l.StartsWith("adopted 0", StringComparison.Ordinal))).IsFalse();
+        await Assert.That(lines).Contains("took over 2 apps from the previous daemon (pmx 0.0.1); none of its workers was left to adopt");
+        await Assert.That(lines.Any(l => l.StartsWith("adopted 0", StringComparison.Ordinal))).IsFalse();
     }
 
     [Test]
