@@ -11,6 +11,8 @@ internal sealed partial class OutputPump
         public SafeFileHandle ReadEnd { get; } = readEnd;
         public ILineSink Sink { get; } = sink;
         public LineSplitter Splitter { get; } = new();
+        /// <summary>Bytes delivered from a peek but still in the pipe (pump thread only).</summary>
+        public int Unconsumed { get; set; }
         int _isDetachRequested;
 
         public void Dispose()

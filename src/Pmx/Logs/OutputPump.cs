@@ -40,17 +40,21 @@ internal sealed partial class OutputPump : IOutputPump
     volatile bool _isStopping;
 
     /// <summary>How long one turn waits for its lines to be written before reading on (a stalled disk must not stall the workers for long).</summary>
-    static readonly TimeSpan WrittenWait = TimeSpan.FromMilliseconds(100);
+    static readonly TimeSpan DefaultWrittenWait = TimeSpan.FromMilliseconds(100);
     readonly Func<Task>? _whenWritten;
+    readonly TimeSpan _writtenWait;
 
     /// <param name="whenWritten">
-    /// When given, each turn that delivered lines waits (briefly, see WrittenWait) until they are
-    /// written before reading more: a daemon killed at any instant has then lost no line it took
-    /// out of a pipe, and the pipe (kept by the keeper) holds the rest for the next daemon.
+    /// When given, each turn peeks at the pipes instead of reading them, waits until the lines it
+    /// delivered are written, and only then takes their bytes out (OutputPump.Peek.cs): a daemon
+    /// killed at any instant leaves every line it has not written in the pipe the keeper holds.
     /// </param>
-    public OutputPump(Func<Task>? whenWritten = null)
+    /// <param name="writtenWait">How long a turn waits for the writer before taking the bytes anyway: a stalled disk must not stall the workers for long.</param>
+    public OutputPump(Func<Task>? whenWritten = null, TimeSpan? writtenWait = null)
     {
         _whenWritten = whenWritten;
+        _writtenWait = writtenWait ?? DefaultWrittenWait;
+        if (whenWritten != null) (_peekRead, _peekWrite) = OpenPeekPipe();
         _epoll = OpenOrThrow(epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
         _wake = OpenOrThrow(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), "eventfd");
         Register(_wake, WakeToken);
@@ -91,6 +95,8 @@ internal sealed partial class OutputPump : IOutputPump
         if (Thread.CurrentThread != _thread) _thread.Join();
         _wake.Dispose();
         _epoll.Dispose();
+        _peekRead?.Dispose();
+        _peekWrite?.Dispose();
     }
 
     /// <summary>False once stopping: the pump thread has already drained everything.</summary>
@@ -129,11 +135,13 @@ internal sealed partial class OutputPump : IOutputPump
                 if (token == WakeToken) ApplyRequests();
                 else if (_attached.TryGetValue(token, out var attachment))
                 {
-                    Service(attachment, ReadsPerTurn * ReadBufferBytes);
+                    if (_peekWrite is null) Service(attachment, ReadsPerTurn * ReadBufferBytes);
+                    else Peek(attachment);
                     delivered = true;
                 }
             }
-            if (delivered) _whenWritten?.Invoke().Wait(WrittenWait);
+            if (delivered) _whenWritten?.Invoke().Wait(_writtenWait);
+            TakePeeked();
             if (_isStopping) break;
         }
         ApplyRequests();
@@ -161,6 +169,7 @@ internal sealed partial class OutputPump : IOutputPump
 
     void DrainAndClose(Attachment attachment)
     {
+        Take(attachment); // already delivered this turn: the drain must not deliver it again
         if (Service(attachment, DetachDrainBytes)) Close(attachment);
     }
 
