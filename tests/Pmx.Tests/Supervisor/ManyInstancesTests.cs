@@ -39,11 +39,22 @@ public class ManyInstancesTests
         const int instances = 2000;
         using var rig = new SupervisorRig();
         Task<int>? kill = null;
-        rig.Host.OnSpawn = () => kill ??= rig.Loop.InvokeAsync(() =>
+        var firstSpawn = new Lock();
+        rig.Host.OnSpawn = () =>
         {
-            rig.Supervisor.KillEverything();
-            return Task.FromResult(rig.Host.Spawned.Count);
-        });
+            Task<int> killed;
+            lock (firstSpawn)
+            {
+                killed = kill ??= rig.Loop.InvokeAsync(() =>
+                {
+                    rig.Supervisor.KillEverything();
+                    return Task.FromResult(rig.Host.Spawned.Count);
+                });
+            }
+            // Every spawn waits for the loop to handle the kill: on a busy machine the spawn threads
+            // could otherwise carry out the whole start before the loop's turn came.
+            killed.Wait();
+        };
 
         _ = rig.Up(SupervisorRig.App(instances: instances));
         await rig.Settle();
