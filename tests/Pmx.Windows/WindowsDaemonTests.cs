@@ -58,7 +58,7 @@ public sealed class WindowsDaemonTests(WinePrefix prefix)
 
         var kill = await home.Pmx(ct, "kill");
 
-        await Assert.That(kill.ExitCode).IsEqualTo(0).Because(kill.Stderr);
+        await Assert.That(kill.ExitCode).IsEqualTo(0).Because($"stdout: {kill.Stdout}\nstderr: {kill.Stderr}\n{home.DaemonLog}");
         await Assert.That(kill.Stdout).Contains("daemon killed");
         await Poll.Until(() => prefix.Processes("pmx.exe").Count == 0, ProcessExitDeadline, "every pmx.exe of the prefix to exit", ct);
         await Assert.That(home.DaemonLog).Contains("daemon exiting with code 0");

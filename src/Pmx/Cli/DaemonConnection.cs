@@ -62,9 +62,15 @@ internal static class DaemonConnection
     public static void WaitUntilDaemonGone(TimeSpan deadline)
     {
         var until = DateTime.UtcNow + deadline;
-        while (DateTime.UtcNow < until
-               && ControlSocket.ProbeAsync(Home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening)
+        while (DateTime.UtcNow < until && IsListening())
             Thread.Sleep(10);
+    }
+
+    /// <summary>A probe that fails outright (the channel breaking as the daemon leaves) is a daemon not listening: the command itself has succeeded.</summary>
+    static bool IsListening()
+    {
+        try { return ControlSocket.ProbeAsync(Home.SocketPath, CancellationToken.None).GetAwaiter().GetResult() == ControlSocket.Probe.Listening; }
+        catch (Exception e) when (e is IOException or ControlProtocolException) { return false; }
     }
 
     /// <summary>Asks the daemon quietly (nothing printed); null when no daemon runs.</summary>

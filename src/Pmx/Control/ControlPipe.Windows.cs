@@ -41,9 +41,9 @@ internal static class ControlPipe
         try
         {
             // One immediate try first: the common cases (daemon idle, or no pipe at all) end here.
-            if (TryConnect(pipe, TimeSpan.Zero)) return Verified(pipe);
+            if (TryConnect(pipe, TimeSpan.Zero)) return Verified(pipe, socketPath);
             if (!DaemonHoldsLock(socketPath)) throw new DaemonNotRunningException(socketPath);
-            if (TryConnect(pipe, wait)) return Verified(pipe);
+            if (TryConnect(pipe, wait)) return Verified(pipe, socketPath);
             throw new ControlProtocolException($"pmx: the daemon for PMX_HOME={HomeOf(socketPath)} did not accept the connection within {ClientDeadlines.Describe(wait)}; " +
                                                $"it may be stuck — see {new PmxHome(HomeOf(socketPath)).DaemonLogPath}.");
         }
@@ -77,9 +77,16 @@ internal static class ControlPipe
         }
     }
 
-    static NamedPipeClientStream Verified(NamedPipeClientStream pipe)
+    static NamedPipeClientStream Verified(NamedPipeClientStream pipe, string socketPath)
     {
-        CurrentUserPipe.VerifyOwner(pipe);
+        try { CurrentUserPipe.VerifyOwner(pipe); }
+        catch (Exception e) when (e is not UnauthorizedAccessException)
+        {
+            // The server end went away between the connect and the owner check (a daemon leaving:
+            // `pmx kill` probing until it is gone); reading the owner of a broken pipe fails with
+            // whatever error the system picks. It is a daemon that closed without an answer.
+            throw ControlFailures.ClosedWithoutAnswer(socketPath, e);
+        }
         return pipe;
     }
 
