@@ -87,8 +87,10 @@ public sealed class PmxSandbox : IAsyncDisposable
         try { await Pmx(cts.Token, "kill"); } catch { /* fall through to the hard cleanup */ }
         // The keeper first (it restarts a dead daemon), then the daemon, so neither can start a
         // replacement after the sweep below.
-        if (PidIn("keeper.pid") is { } keeperPid) Kill(keeperPid);
-        if (PidIn("daemon.pid") is { } daemonPid) Kill(daemonPid);
+        // A pid file may outlive its process (a test killed it); the number may belong to another
+        // test's process by now, so only a process that carries this home is killed.
+        if (PidIn("keeper.pid") is { } keeperPid && IsOfThisHome(keeperPid)) Kill(keeperPid);
+        if (PidIn("daemon.pid") is { } daemonPid && IsOfThisHome(daemonPid)) Kill(daemonPid);
         foreach (var pid in ProcessesOfThisHome()) Kill(pid);
         if (File.Exists(DaemonLog))
         {
@@ -108,15 +110,18 @@ public sealed class PmxSandbox : IAsyncDisposable
     /// <summary>Every live process whose environment carries PMX_HOME=this home.</summary>
     public IEnumerable<int> ProcessesOfThisHome()
     {
-        var marker = System.Text.Encoding.UTF8.GetBytes("PMX_HOME=" + Home + "\0");
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
-            byte[] environ;
-            try { environ = File.ReadAllBytes(Path.Combine(dir, "environ")); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            if (environ.AsSpan().IndexOf(marker) >= 0) yield return pid;
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != Environment.ProcessId && IsOfThisHome(pid)) yield return pid;
         }
+    }
+
+    /// <summary>Whether the live process <paramref name="pid"/> has PMX_HOME=this home in its environment.</summary>
+    bool IsOfThisHome(int pid)
+    {
+        var marker = System.Text.Encoding.UTF8.GetBytes("PMX_HOME=" + Home + "\0");
+        try { return File.ReadAllBytes($"/proc/{pid}/environ").AsSpan().IndexOf(marker) >= 0; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
     static void Kill(int pid)
