@@ -21,9 +21,11 @@ internal sealed record PmxHome(string Root)
     {
         var configured = Environment.GetEnvironmentVariable("PMX_HOME");
         if (!string.IsNullOrEmpty(configured)) return new PmxHome(Path.GetFullPath(configured));
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return new PmxHome(Path.Combine(home, ".pmx"));
+        return new PmxHome(DefaultRoot);
     }
+
+    /// <summary>The folder used when PMX_HOME is not set: ~/.pmx (on Windows %USERPROFILE%\.pmx).</summary>
+    public static string DefaultRoot => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pmx");
 
     /// <summary>Creates the folder (0700: it holds the control socket) and its logs folder.</summary>
     public void EnsureExists()

@@ -71,7 +71,7 @@ internal static class WindowsStartup
     static (string Name, string? Command) Entry(out string? problem)
     {
         var pmxHome = DaemonConnection.Home.Root;
-        var defaultHome = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pmx");
+        var defaultHome = PmxHome.DefaultRoot;
         var pmxPath = Environment.ProcessPath ?? "pmx.exe";
         return (LogonEntry.Name(pmxHome, defaultHome), LogonEntry.Command(pmxPath, pmxHome, defaultHome, out problem));
     }
