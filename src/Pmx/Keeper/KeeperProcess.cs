@@ -73,6 +73,23 @@ internal sealed class KeeperProcess
         return keeper.Loop();
     }
 
+    /// <summary>
+    /// Its channel closes as a killed daemon's descriptors are closed one by one, maybe before its
+    /// lock on daemon.lock is released: a daemon started at once would find the lock held and step
+    /// aside. Not our child, so no wait(2): /proc tells when it has exited (gone, or a zombie).
+    /// </summary>
+    void WaitUntilExited(int pid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < deadline && !HasExited(pid)) Thread.Sleep(10);
+    }
+
+    static bool HasExited(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal); }
+        catch (IOException) { return true; }
+    }
+
     void Watch(int daemonPid, KeeperChannel channel)
     {
         _daemonPid = daemonPid;
@@ -131,6 +148,7 @@ internal sealed class KeeperProcess
                 if (_saidGoodbye) break;
                 if (TakeUpdate()) ReexecInto(_daemonProgram);
                 Say($"daemon pid {_daemonPid} is gone; the apps keep running; starting a new daemon");
+                WaitUntilExited(_daemonPid);
                 _isWatching = false;
                 _daemonPid = 0;
                 nextStart = DateTime.UtcNow;
